@@ -1,0 +1,1 @@
+"""hortus: grow models as programs."""

@@ -1,0 +1,123 @@
+"""Evaluation of terms built bottom-up, as the search builds them.
+
+A term whose free variables are only the task's inputs has a *value vector*: its value on each
+example. A new term's vector comes from its children's vectors with one call of its head per
+example, instead of running the whole term again. A failure on an example is the value
+:data:`ERR`. Terms under a lambda (whose variables range over unknown values) are compiled to
+closures instead, composed from their children's closures.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from hortus.eval.interpreter import Closure, Env, compile_program
+from hortus.lang.program import Primitive, Program, Routine
+from hortus.lang.runtime import METER
+
+
+class _Err:
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "ERR"
+
+
+ERR: Any = _Err()  # the value of a term that failed on an example
+
+Vector = tuple[Any, ...]
+
+
+def head_impl(head: Program) -> tuple[Callable[..., Any], bool]:
+    """Uncurried implementation of a routine or primitive used as a rule's head, and laziness."""
+    if isinstance(head, Primitive):
+        return head.impl, head.lazy
+    assert isinstance(head, Routine)
+    fn = compile_program(head.body)(())
+
+    def call(*args: Any) -> Any:
+        r = fn
+        for a in args:
+            r = r(a)
+        return r
+
+    return call, False
+
+
+def vector_fn(head: Program, steps: int) -> Callable[..., Vector]:
+    """``f(v1, ..., vn) -> vector``: apply ``head`` elementwise to argument vectors.
+
+    Arguments with an :data:`ERR` element give :data:`ERR` there (strictness), except the branch
+    ``if`` does not take. Each example gets ``steps`` loop iterations.
+    """
+    impl, lazy = head_impl(head)
+    meter = METER
+
+    if lazy:  # if
+        def vec_if(c: Vector, y: Vector, n: Vector) -> Vector:
+            return tuple(ERR if ci is ERR else (yi if ci else ni)
+                         for ci, yi, ni in zip(c, y, n, strict=True))
+
+        return vec_if
+
+    def vec(*args: Vector) -> Vector:
+        out = []
+        for xs in zip(*args, strict=True):
+            if ERR in xs:
+                out.append(ERR)
+                continue
+            meter.arm(steps)
+            try:
+                out.append(impl(*xs))
+            except Exception:  # any failure of a candidate is a value, never a crash
+                out.append(ERR)
+        return tuple(out)
+
+    return vec
+
+
+def fast_vector_fn(head: Program, steps: int) -> Callable[..., Vector]:
+    """Like :func:`vector_fn` for arguments known to be free of :data:`ERR`.
+
+    All examples share one step budget; after a failure the loop resumes at the next example.
+    """
+    impl, lazy = head_impl(head)
+    if lazy:
+        return vector_fn(head, steps)
+    meter = METER
+
+    def vec(*args: Vector) -> Vector:
+        meter.arm(steps * len(args[0]))
+        out: list[Any] = []
+        it = zip(*args, strict=True)
+        while True:
+            try:
+                for xs in it:
+                    out.append(impl(*xs))
+                return tuple(out)
+            except Exception:  # any failure of a candidate is a value, never a crash
+                out.append(ERR)
+
+    return vec
+
+
+def lambda_values(body: Closure, binders: int, envs: Sequence[Env]) -> Vector:
+    """The function a lambda with ``body`` denotes on each example (curried for 2+ binders)."""
+    make = lambda_closure(body, binders)
+    return tuple(make(e) for e in envs)
+
+
+def lambda_closure(body: Closure, binders: int) -> Closure:
+    """The closure of ``(lambda ... body)`` under an environment."""
+    if binders == 1:
+        return lambda env: lambda x: body((x, *env))
+    if binders == 2:
+        return lambda env: lambda x: lambda y: body((y, x, *env))
+    return lambda env: _curried(body, binders, env)
+
+
+def _curried(body: Closure, binders: int, env: Env, given: tuple[Any, ...] = ()) -> Any:
+    if len(given) == binders:
+        return body((*reversed(given), *env))
+    return lambda x: _curried(body, binders, env, (*given, x))

@@ -1,0 +1,139 @@
+"""Hindley-Milner type inference for programs, with errors that name the clash and its position."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping, Sequence
+
+from hortus.lang.parse import Path, Span, excerpt, line_column, parse_with_spans
+from hortus.lang.program import Apply, Hole, Index, Lambda, Primitive, Program, Routine, show, spine
+from hortus.lang.types import (
+    ARROW,
+    Fresh,
+    Subst,
+    TCon,
+    Type,
+    UnificationError,
+    arrow,
+    canonical,
+    resolve,
+    unify,
+)
+
+
+class ProgramTypeError(TypeError):
+    """An ill-typed program: says what clashes with what, and where."""
+
+    def __init__(self, message: str, path: Path = (), text: str | None = None,
+                 span: Span | None = None) -> None:
+        self.path, self.span, self.reason = path, span, message
+        if text is not None and span is not None:
+            line, col = line_column(text, span[0])
+            message = f"{message} at line {line}, column {col}: {excerpt(text, span[0])}"
+        super().__init__(message)
+
+
+def infer(program: Program, env: Sequence[Type] = (), request: Type | None = None) -> Type:
+    """Most general type of ``program`` whose free variables ``$0, $1, ...`` have types ``env``.
+
+    With ``request``, the program is also checked against that type.
+    """
+    checker = _Checker()
+    t = checker.go(program, list(env), ())
+    if request is not None:
+        try:
+            unify(t, checker.fresh.instantiate(request), checker.s)
+        except UnificationError:
+            raise ProgramTypeError(f"program has type {canonical(resolve(t, checker.s))}, "
+                                   f"but {request} was requested") from None
+    return canonical(resolve(t, checker.s))
+
+
+def typecheck_text(text: str, request: Type | None = None,
+                   namespace: Mapping[str, Program] | Callable[[str], Program | None] | None = None,
+                   ) -> tuple[Program, Type]:
+    """Parse and type ``text``; a type error names the line and column of the offending term."""
+    parsed = parse_with_spans(text, namespace)
+    try:
+        return parsed.program, infer(parsed.program, request=request)
+    except ProgramTypeError as e:
+        span = _closest_span(parsed.spans, e.path)
+        raise ProgramTypeError(e.reason, e.path, text, span) from None
+
+
+def _closest_span(spans: dict[Path, Span], path: Path) -> Span | None:
+    while path not in spans and path:
+        path = path[:-1]
+    return spans.get(path)
+
+
+_routine_types: dict[Routine, Type] = {}
+
+
+def routine_type(r: Routine) -> Type:
+    t = _routine_types.get(r)
+    if t is None:
+        t = infer(r.body)
+        if len(_routine_types) > 50_000:
+            _routine_types.clear()
+        _routine_types[r] = t
+    return t
+
+
+def _pretty(*types: Type) -> list[str]:
+    """Show several types with their variables renamed together to t0, t1, ..."""
+    joint = canonical(TCon("tuple", types))
+    assert isinstance(joint, TCon)
+    return [str(t) for t in joint.args]
+
+
+class _Checker:
+    def __init__(self) -> None:
+        self.fresh = Fresh()
+        self.s: Subst = {}
+
+    def go(self, p: Program, env: list[Type], path: Path) -> Type:
+        if isinstance(p, Apply):
+            return self.apply(p, env, path)
+        if isinstance(p, Index):
+            if p.i >= len(env):
+                raise ProgramTypeError(f"unbound variable ${p.i} (only {len(env)} enclosing "
+                                       f"lambda(s))", path)
+            return env[p.i]
+        if isinstance(p, Lambda):
+            a = self.fresh.var()
+            return arrow(a, self.go(p.body, [a, *env], (*path, 0)))
+        if isinstance(p, Primitive):
+            return self.fresh.instantiate(p.tp)
+        if isinstance(p, Routine):
+            return self.fresh.instantiate(routine_type(p))
+        if isinstance(p, Hole):
+            return self.fresh.var() if p.tp is None else self.fresh.instantiate(p.tp)
+        raise ProgramTypeError(f"not a program node: {p!r}", path)
+
+    def apply(self, p: Apply, env: list[Type], path: Path) -> Type:
+        tf = self.go(p.f, env, (*path, 0))
+        tx = self.go(p.x, env, (*path, 1))
+        tf = resolve(tf, self.s)
+        result = self.fresh.var()
+        if isinstance(tf, TCon) and tf.name != ARROW:
+            head, args = spine(p)
+            raise ProgramTypeError(f"{show(head)} takes {len(args) - 1} argument(s) but is given "
+                                   f"{len(args)}: it returns {tf}, not a function", path)
+        expected = tf.args[0] if isinstance(tf, TCon) else None
+        try:
+            if isinstance(tf, TCon):
+                unify(tf.args[0], tx, self.s)
+                unify(tf.args[1], result, self.s)
+            else:
+                unify(tf, arrow(tx, result), self.s)
+        except UnificationError as clash:
+            head, args = spine(p)
+            want = resolve(expected if expected is not None else tf, self.s)
+            got = resolve(tx, self.s)
+            same = (clash.left, clash.right) in ((want, got), (got, want))
+            names = _pretty(want, got, clash.left, clash.right)
+            detail = "" if same else f" ({names[2]} clashes with {names[3]})"
+            raise ProgramTypeError(f"argument {len(args)} of {show(head)} should have type "
+                                   f"{names[0]} but {show(p.x)} has type {names[1]}{detail}",
+                                   (*path, 1)) from None
+        return result

@@ -1,0 +1,342 @@
+"""Hindley-Milner types: variables, constructors (``int``, ``list(t)``, ``t -> u``), unification."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+class Type:
+    """Base class of types; instances are immutable and hashable."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return show_type(self)
+
+    def __repr__(self) -> str:
+        return f"Type({show_type(self)!r})"
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class TVar(Type):
+    """A type variable, written ``t0``, ``t1``, ... (or any identifier starting with a letter)."""
+
+    name: str
+
+
+@dataclass(frozen=True, slots=True, repr=False)
+class TCon(Type):
+    """A type constructor applied to arguments: ``int``, ``list(int)``, ``->(a, b)``."""
+
+    name: str
+    args: tuple[Type, ...] = ()
+
+
+ARROW = "->"
+INT = TCon("int")
+BOOL = TCon("bool")
+CHAR = TCon("char")
+STR = TCon("str")
+GRAPH = TCon("graph")
+TENSOR = TCon("tensor")  # reserved for neural modules
+IMAGE = TCon("image")  # reserved for perception tasks
+
+# Constructors and their arities. ``tensor`` and ``image`` are declared so that typed holes for
+# neural modules can name them today.
+CONSTRUCTORS: dict[str, int] = {
+    "int": 0,
+    "bool": 0,
+    "char": 0,
+    "str": 0,
+    "graph": 0,
+    "tensor": 0,
+    "image": 0,
+    "list": 1,
+    "set": 1,
+    "dict": 2,
+    "pair": 2,
+    "tuple3": 3,
+    ARROW: 2,
+}
+
+
+def tlist(t: Type) -> TCon:
+    return TCon("list", (t,))
+
+
+def tset(t: Type) -> TCon:
+    return TCon("set", (t,))
+
+
+def tdict(k: Type, v: Type) -> TCon:
+    return TCon("dict", (k, v))
+
+
+def tpair(a: Type, b: Type) -> TCon:
+    return TCon("pair", (a, b))
+
+
+def arrow(*types: Type) -> Type:
+    """``arrow(a, b, c)`` is ``a -> b -> c`` (right associative)."""
+    if len(types) == 1:
+        return types[0]
+    return TCon(ARROW, (types[0], arrow(*types[1:])))
+
+
+def is_arrow(t: Type) -> bool:
+    return isinstance(t, TCon) and t.name == ARROW
+
+
+def arguments(t: Type) -> list[Type]:
+    """Argument types of a curried function type: ``a -> b -> c`` gives ``[a, b]``."""
+    out = []
+    while isinstance(t, TCon) and t.name == ARROW:
+        out.append(t.args[0])
+        t = t.args[1]
+    return out
+
+
+def returns(t: Type) -> Type:
+    """Final return type of a curried function type: ``a -> b -> c`` gives ``c``."""
+    while isinstance(t, TCon) and t.name == ARROW:
+        t = t.args[1]
+    return t
+
+
+def free_vars(t: Type) -> Iterator[str]:
+    if isinstance(t, TVar):
+        yield t.name
+    elif isinstance(t, TCon):
+        for a in t.args:
+            yield from free_vars(a)
+
+
+def is_ground(t: Type) -> bool:
+    return next(free_vars(t), None) is None
+
+
+def size(t: Type) -> int:
+    """Number of constructor and variable nodes."""
+    if isinstance(t, TCon):
+        return 1 + sum(size(a) for a in t.args)
+    return 1
+
+
+# ---------------------------------------------------------------- printing
+
+
+def show_type(t: Type, parens: bool = False) -> str:
+    if isinstance(t, TVar):
+        return t.name
+    assert isinstance(t, TCon)
+    if t.name == ARROW:
+        text = f"{show_type(t.args[0], True)} -> {show_type(t.args[1])}"
+        return f"({text})" if parens else text
+    if not t.args:
+        return t.name
+    return f"{t.name}({', '.join(show_type(a) for a in t.args)})"
+
+
+# ---------------------------------------------------------------- parsing
+
+
+class TypeSyntaxError(ValueError):
+    """Raised for type text that cannot be parsed; names the position."""
+
+
+_TOKEN = re.compile(r"\s*(->|[A-Za-z_][A-Za-z0-9_]*(?:-(?!>)[A-Za-z0-9_]+)*|[(),])")
+_DREAMCODER = re.compile(r"^(list|set)-of-(.+)$")
+
+
+def parse_type(text: str) -> Type:
+    """Parse ``list(int) -> int``; DreamCoder's ``list-of-int`` spelling is accepted too."""
+    tokens: list[tuple[str, int]] = []
+    pos = 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        m = _TOKEN.match(text, pos)
+        if not m:
+            raise TypeSyntaxError(f"unexpected character {text[pos:].lstrip()[:1]!r} at column "
+                                  f"{pos + 1} in type {text!r}")
+        tokens.append((m.group(1), m.start(1)))
+        pos = m.end()
+    parser = _TypeParser(text, tokens)
+    t = parser.arrow_type()
+    if parser.i != len(tokens):
+        tok, at = tokens[parser.i]
+        raise TypeSyntaxError(f"unexpected {tok!r} at column {at + 1} in type {text!r}")
+    return t
+
+
+class _TypeParser:
+    def __init__(self, text: str, tokens: list[tuple[str, int]]) -> None:
+        self.text, self.tokens, self.i = text, tokens, 0
+
+    def peek(self) -> str | None:
+        return self.tokens[self.i][0] if self.i < len(self.tokens) else None
+
+    def expect(self, tok: str) -> None:
+        if self.peek() != tok:
+            where = (f"column {self.tokens[self.i][1] + 1}" if self.i < len(self.tokens)
+                     else "the end")
+            raise TypeSyntaxError(f"expected {tok!r} at {where} in type {self.text!r}")
+        self.i += 1
+
+    def arrow_type(self) -> Type:
+        left = self.atom()
+        if self.peek() == ARROW:
+            self.i += 1
+            return TCon(ARROW, (left, self.arrow_type()))
+        return left
+
+    def atom(self) -> Type:
+        tok = self.peek()
+        if tok is None:
+            raise TypeSyntaxError(f"unexpected end of type {self.text!r}")
+        if tok == "(":
+            self.i += 1
+            t = self.arrow_type()
+            self.expect(")")
+            return t
+        if tok in (")", ",", ARROW):
+            raise TypeSyntaxError(f"unexpected {tok!r} at column {self.tokens[self.i][1] + 1} "
+                                  f"in type {self.text!r}")
+        self.i += 1
+        m = _DREAMCODER.match(tok)
+        if m:
+            return TCon(m.group(1), (parse_type(m.group(2)),))
+        if tok in CONSTRUCTORS:
+            arity = CONSTRUCTORS[tok]
+            args: list[Type] = []
+            if arity:
+                self.expect("(")
+                args.append(self.arrow_type())
+                while self.peek() == ",":
+                    self.i += 1
+                    args.append(self.arrow_type())
+                self.expect(")")
+                if len(args) != arity:
+                    raise TypeSyntaxError(f"{tok} takes {arity} type argument(s), got {len(args)} "
+                                          f"in type {self.text!r}")
+            return TCon(tok, tuple(args))
+        if tok[0].islower() or tok[0] == "_":
+            return TVar(tok)
+        raise TypeSyntaxError(f"unknown type {tok!r} in type {self.text!r}")
+
+
+# ---------------------------------------------------------------- unification
+
+
+class UnificationError(TypeError):
+    """Two types that cannot be made equal."""
+
+    def __init__(self, left: Type, right: Type, reason: str = "") -> None:
+        self.left, self.right = left, right
+        super().__init__(reason or f"cannot unify {left} with {right}")
+
+
+Subst = dict[str, Type]
+
+
+def resolve(t: Type, s: Subst) -> Type:
+    """Apply substitution ``s`` fully to ``t``."""
+    if isinstance(t, TVar):
+        bound = s.get(t.name)
+        if bound is None:
+            return t
+        r = resolve(bound, s)
+        if r is not bound:
+            s[t.name] = r  # path compression
+        return r
+    assert isinstance(t, TCon)
+    if not t.args:
+        return t
+    return TCon(t.name, tuple(resolve(a, s) for a in t.args))
+
+
+def _occurs(name: str, t: Type, s: Subst) -> bool:
+    t = resolve(t, s)
+    if isinstance(t, TVar):
+        return t.name == name
+    assert isinstance(t, TCon)
+    return any(_occurs(name, a, s) for a in t.args)
+
+
+def unify(a: Type, b: Type, s: Subst) -> None:
+    """Extend ``s`` so that ``a`` and ``b`` become equal, or raise :class:`UnificationError`."""
+    a, b = _walk(a, s), _walk(b, s)
+    if a == b:
+        return
+    if isinstance(a, TVar):
+        if _occurs(a.name, b, s):
+            rb = resolve(b, s)
+            raise UnificationError(a, rb, f"infinite type: {a} occurs in {rb}")
+        s[a.name] = b
+        return
+    if isinstance(b, TVar):
+        unify(b, a, s)
+        return
+    assert isinstance(a, TCon) and isinstance(b, TCon)
+    if a.name != b.name or len(a.args) != len(b.args):
+        raise UnificationError(resolve(a, s), resolve(b, s))
+    for x, y in zip(a.args, b.args, strict=True):
+        unify(x, y, s)
+
+
+def _walk(t: Type, s: Subst) -> Type:
+    while isinstance(t, TVar) and t.name in s:
+        t = s[t.name]
+    return t
+
+
+def match(pattern: Type, ground: Type, s: Subst | None = None) -> Subst | None:
+    """One-way matching: a substitution making ``pattern`` equal to ``ground``, or None."""
+    s = {} if s is None else s
+    try:
+        unify(pattern, ground, s)
+    except UnificationError:
+        return None
+    return s
+
+
+class Fresh:
+    """Supply of fresh type variables, and instantiation of type schemes."""
+
+    def __init__(self, prefix: str = "_") -> None:
+        self.prefix, self.n = prefix, 0
+
+    def var(self) -> TVar:
+        self.n += 1
+        return TVar(f"{self.prefix}{self.n}")
+
+    def instantiate(self, t: Type) -> Type:
+        mapping: dict[str, Type] = {}
+        return self._inst(t, mapping)
+
+    def _inst(self, t: Type, mapping: dict[str, Type]) -> Type:
+        if isinstance(t, TVar):
+            if t.name not in mapping:
+                mapping[t.name] = self.var()
+            return mapping[t.name]
+        assert isinstance(t, TCon)
+        if not t.args:
+            return t
+        return TCon(t.name, tuple(self._inst(a, mapping) for a in t.args))
+
+
+def canonical(t: Type) -> Type:
+    """Rename type variables to ``t0, t1, ...`` in order of first appearance."""
+    mapping: dict[str, Type] = {}
+
+    def go(u: Type) -> Type:
+        if isinstance(u, TVar):
+            if u.name not in mapping:
+                mapping[u.name] = TVar(f"t{len(mapping)}")
+            return mapping[u.name]
+        assert isinstance(u, TCon)
+        return TCon(u.name, tuple(go(a) for a in u.args)) if u.args else u
+
+    return go(t)

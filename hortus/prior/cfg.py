@@ -1,0 +1,212 @@
+"""A grammar compiled for one request type: a probabilistic context-free grammar over ground types.
+
+Polymorphic routines are instantiated over a finite *type universe* (the ground types of the
+request, the base types, and the types routines build from them), as DeepSynth does. Then every
+nonterminal is a ground ``(type, environment, context)`` triple: the type of the term wanted, the
+types of the variables in scope (innermost first), and the grammar context (parent, argument).
+A rule picks a routine (at one instantiation) or a variable; arguments of function type become
+lambdas whose bodies are nonterminals with the parameters pushed onto the environment. Programs
+come out eta-long, as in DreamCoder.
+
+The probability of a rule is DreamCoder's: the routine's weight normalised over the routines that
+fit the slot, times a prior over the instantiations of the routine's free type variables that
+prefers small types. Nonterminals and their rules are built lazily, on first use.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from itertools import product
+
+from hortus.lang.program import Primitive, Program
+from hortus.lang.types import (
+    BOOL,
+    INT,
+    TCon,
+    Type,
+    arguments,
+    free_vars,
+    is_arrow,
+    is_ground,
+    match,
+    resolve,
+    returns,
+    size,
+    tlist,
+)
+from hortus.prior.grammar import VARIABLE, Context, Grammar, Production
+
+Env = tuple[Type, ...]
+
+
+@dataclass(slots=True, eq=False)
+class Rule:
+    head: Program | None  # the routine, or None for a variable
+    index: int  # de Bruijn index of a variable; -1 for a routine
+    args: tuple[NonTerminal, ...]  # one nonterminal per argument (a lambda's body for functions)
+    binders: tuple[int, ...]  # number of lambdas wrapped around each argument
+    logp: float  # log probability of this rule given its nonterminal
+    cost: int = 0  # -logp in units of the enumerator's cost quantum, at least 1
+
+
+@dataclass(slots=True, eq=False)
+class NonTerminal:
+    type: Type
+    env: Env
+    ctx: Context
+    id: int
+    rules_: list[Rule] | None = field(default=None, repr=False)
+
+    def scope(self, n_inputs: int) -> int:
+        """Number of variables bound inside the program (beyond the request's inputs)."""
+        return len(self.env) - n_inputs
+
+
+@dataclass(frozen=True)
+class CFGConfig:
+    max_binders: int = 3  # deepest nesting of lambdas inside the program
+    type_size_penalty: float = 1.0  # log-prior cost per extra node of an instantiated type variable
+    extra_types: tuple[Type, ...] = ()  # ground types to add to the universe
+
+
+class CFG:
+    """The grammar specialised to a ground request type ``a1 -> ... -> an -> r``."""
+
+    def __init__(self, grammar: Grammar, request: Type, config: CFGConfig | None = None) -> None:
+        if not is_ground(request):
+            raise ValueError(f"the request type must be ground, got {request}")
+        self.grammar, self.request = grammar, request
+        self.config = config or CFGConfig()
+        self.inputs: tuple[Type, ...] = tuple(arguments(request))
+        self.output: Type = returns(request)
+        self.universe: frozenset[Type] = self._universe()
+        self._nts: dict[tuple[Type, Env, Context], NonTerminal] = {}
+        self._weights: dict[Context, dict[str, float]] = {}
+        self._instances: dict[tuple[str, Type], list[tuple[list[Type], float]]] = {}
+        self.start = self.nonterminal(self.output, tuple(reversed(self.inputs)), None)
+
+    # ------------------------------------------------------------ universe
+
+    def _universe(self) -> frozenset[Type]:
+        """The request's ground types, ``int`` and ``bool``, lists of the atomic ones, and extras.
+
+        Kept small on purpose: each polymorphic routine has one rule per instantiation of its
+        type variables, so the grammar grows with the universe to the power of their number.
+        """
+        universe: set[Type] = {INT, BOOL, *self.config.extra_types}
+        for t in (*self.inputs, self.output):
+            _ground_subterms(t, universe)
+        atoms = [t for t in universe if isinstance(t, TCon) and not t.args]
+        universe.update(tlist(a) for a in atoms)
+        return frozenset(t for t in universe if not is_arrow(t))
+
+    # ------------------------------------------------------------ nonterminals and rules
+
+    def nonterminal(self, tp: Type, env: Env, ctx: Context) -> NonTerminal:
+        key = (tp, env, ctx)
+        nt = self._nts.get(key)
+        if nt is None:
+            nt = self._nts[key] = NonTerminal(tp, env, ctx, len(self._nts))
+        return nt
+
+    @property
+    def nonterminals(self) -> list[NonTerminal]:
+        return list(self._nts.values())
+
+    def rules(self, nt: NonTerminal) -> list[Rule]:
+        if nt.rules_ is None:
+            nt.rules_ = self._build_rules(nt)
+        return nt.rules_
+
+    def _weights_for(self, ctx: Context) -> dict[str, float]:
+        w = self._weights.get(ctx)
+        if w is None:
+            w = self._weights[ctx] = self.grammar.weights(ctx)
+        return w
+
+    def _build_rules(self, nt: NonTerminal) -> list[Rule]:
+        weights = self._weights_for(nt.ctx)
+        env_budget = self.config.max_binders - nt.scope(len(self.inputs))
+        choices: list[tuple[Production, list[tuple[list[Type], float]]]] = []
+        for prod in self.grammar.productions:
+            insts = [(args, lq) for args, lq in self._instantiations(prod, nt.type)
+                     if _binders_needed(args) <= env_budget]
+            if insts:
+                choices.append((prod, insts))
+        variables = [i for i, t in enumerate(nt.env) if t == nt.type]
+        logits = [weights.get(prod.key, 0.0) for prod, _ in choices]
+        if variables:
+            logits.append(weights.get(VARIABLE, 0.0))
+        if not logits:
+            return []
+        z = _logsumexp(logits)
+        rules: list[Rule] = []
+        for (prod, insts), w in zip(choices, logits, strict=False):
+            parent = prod.key
+            for args, lq in insts:
+                arg_nts, binders = [], []
+                for k, a in enumerate(args):
+                    params = arguments(a)
+                    env = (*reversed(params), *nt.env)
+                    ctx = self.grammar.context(parent, k)
+                    arg_nts.append(self.nonterminal(returns(a), env, ctx))
+                    binders.append(len(params))
+                rules.append(Rule(prod.program, -1, tuple(arg_nts), tuple(binders), w - z + lq))
+        if variables:
+            lv = logits[-1] - z - math.log(len(variables))
+            rules.extend(Rule(None, i, (), (), lv) for i in variables)
+        return rules
+
+    def _instantiations(self, prod: Production, tp: Type) -> list[tuple[list[Type], float]]:
+        """Ground argument types of ``prod`` returning ``tp``, with their log prior."""
+        key = (prod.key, tp)
+        found = self._instances.get(key)
+        if found is not None:
+            return found
+        scheme = prod.tp
+        s = match(returns(scheme), tp)
+        out: list[tuple[list[Type], float]] = []
+        if s is not None:
+            args = [resolve(a, s) for a in arguments(scheme)]
+            free = sorted({v for a in args for v in free_vars(a)})
+            options = sorted(self.universe, key=str)
+            penalty = self.config.type_size_penalty
+            for combo in product(options, repeat=len(free)):
+                sub = {**s, **dict(zip(free, combo, strict=True))}
+                ground = [resolve(a, sub) for a in args]
+                if all(self._fits(a) for a in ground):
+                    out.append((ground, -penalty * sum(size(t) - 1 for t in combo)))
+            if out:
+                z = _logsumexp([lq for _, lq in out])
+                out = [(a, lq - z) for a, lq in out]
+        self._instances[key] = out
+        return out
+
+    def _fits(self, t: Type) -> bool:
+        """Is ``t`` (a value type, or a function of such) built from the universe?"""
+        if is_arrow(t):
+            return all(self._fits(a) and not is_arrow(a) for a in arguments(t)) and \
+                returns(t) in self.universe
+        return t in self.universe
+
+
+def _binders_needed(args: list[Type]) -> int:
+    return max((len(arguments(a)) for a in args), default=0)
+
+
+def _ground_subterms(t: Type, out: set[Type]) -> None:
+    if is_ground(t):
+        out.add(t)
+    if isinstance(t, TCon):
+        for a in t.args:
+            _ground_subterms(a, out)
+
+
+def _logsumexp(xs: list[float]) -> float:
+    m = max(xs)
+    return m + math.log(sum(math.exp(x - m) for x in xs))
+
+
+def is_constant(rule: Rule) -> bool:
+    return isinstance(rule.head, Primitive) and rule.head.arity == 0

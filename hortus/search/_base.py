@@ -1,0 +1,69 @@
+"""What every search strategy shares: its budget, the candidates it returns, its result."""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from hortus.lang.program import Program, show
+
+if TYPE_CHECKING:
+    from hortus.prior.grammar import Grammar
+    from hortus.tasks.task import Task
+
+
+@dataclass(frozen=True)
+class SearchBudget:
+    """How much one search may spend, and how much it should return."""
+
+    timeout: float = 10.0  # wall-clock seconds for the whole search
+    top_k: int = 1  # stop once this many programs fit (after finishing their cost level)
+    max_programs: int | None = None  # stop after trying this many complete programs
+    max_terms: int = 4_000_000  # sub-terms kept for reuse; bounds the memory of one search
+    eval_steps: int = 1_000  # loop iterations allowed per candidate and example
+    max_len: int = 10_000  # longest list a candidate may build
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A program that fits the task's examples."""
+
+    program: Program
+    logprior: float  # log probability under the grammar that searched for it
+    time: float  # seconds from the start of the search until it was found
+    tried: int  # complete programs tried until it was found
+
+    def to_json(self) -> dict[str, Any]:
+        return {"program": show(self.program), "logprior": self.logprior, "time": self.time,
+                "tried": self.tried}
+
+
+@dataclass
+class SearchResult:
+    """What a search found, what it cost, and whether a budget cut it short."""
+
+    task: str
+    solutions: list[Candidate]  # best (most probable) first
+    tried: int  # complete programs tried
+    time: float  # seconds spent
+    cut: str | None  # None: it finished; else the budget that stopped it ("time", "memory", ...)
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def solved(self) -> bool:
+        return bool(self.solutions)
+
+    @property
+    def best(self) -> Candidate | None:
+        return self.solutions[0] if self.solutions else None
+
+
+class Searcher(ABC):
+    """A search strategy: proposes programs for a task in order of prior probability."""
+
+    name: ClassVar[str]
+
+    @abstractmethod
+    def search(self, task: Task, grammar: Grammar, budget: SearchBudget) -> SearchResult:
+        """Search for programs of ``task.request`` that fit all of ``task``'s examples."""

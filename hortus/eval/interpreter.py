@@ -12,10 +12,10 @@ from functools import lru_cache
 from typing import Any
 
 from hortus.eval.budget import Budget
-from hortus.eval.values import to_external, to_internal, value_type
+from hortus.eval.values import ValueTypeError, to_external, to_internal, unify_value
 from hortus.lang.program import Apply, Hole, Index, Lambda, Primitive, Program, Routine, spine
 from hortus.lang.runtime import BudgetExceeded, EvalError
-from hortus.lang.types import Fresh, Subst, Type, UnificationError, arguments, resolve, unify
+from hortus.lang.types import Fresh, Subst, Type, UnificationError, arguments, resolve
 
 Env = tuple[Any, ...]
 Closure = Callable[[Env], Any]
@@ -144,10 +144,11 @@ def compile_program(p: Program) -> Closure:
 
 def evaluate(p: Program, inputs: Sequence[Any], budget: Budget | None = None) -> Any:
     """Run ``p`` on run-time ``inputs`` (already converted) under ``budget``; errors raise."""
-    f = compile_program(p)
     budget = budget or Budget()
     with budget.active():
         try:
+            # Compiling evaluates routines that are constants: that runs under the budget too.
+            f = compile_program(p)
             value = f(())
             for x in inputs:
                 value = value(x)
@@ -168,7 +169,10 @@ def run(p: Program, inputs: Sequence[Any], budget: Budget | None = None) -> Any:
     """
     from hortus.lang.infer import infer
 
-    tp = infer(p)
+    try:
+        tp = infer(p)
+    except RecursionError:
+        raise BudgetExceeded("depth", "the program is nested too deeply to type") from None
     arg_types = arguments(tp)
     if len(inputs) > len(arg_types):
         raise TypeError(f"program of type {tp} takes {len(arg_types)} input(s), "
@@ -179,10 +183,11 @@ def run(p: Program, inputs: Sequence[Any], budget: Budget | None = None) -> Any:
     internal = []
     for k, (x, t) in enumerate(zip(inputs, inst_args, strict=False)):
         try:
-            unify(t, value_type(x, fresh), s)
-        except UnificationError:
+            # directed by the type: [1, 2] may be a pair, a list of edges a graph, "a" a char
+            unify_value(x, t, s, fresh)
+            internal.append(to_internal(x, resolve(t, s)))
+        except (UnificationError, ValueTypeError):
             raise TypeError(f"input {k + 1} should have type {resolve(t, s)}, got {x!r}") from None
-        internal.append(to_internal(x, resolve(t, s)))
     out_type = _result_type(tp_inst, len(inputs), s)
     return to_external(evaluate(p, internal, budget), out_type)
 

@@ -38,7 +38,8 @@ def infer(program: Program, env: Sequence[Type] = (), request: Type | None = Non
     With ``request``, the program is also checked against that type.
     """
     checker = _Checker()
-    t = checker.go(program, list(env), ())
+    # the environment's variables are renamed so that they cannot clash with fresh ones
+    t = checker.go(program, checker.fresh.instantiate_together(env), ())
     if request is not None:
         try:
             unify(t, checker.fresh.instantiate(request), checker.s)
@@ -105,7 +106,10 @@ class _Checker:
         if isinstance(p, Primitive):
             return self.fresh.instantiate(p.tp)
         if isinstance(p, Routine):
-            return self.fresh.instantiate(routine_type(p))
+            try:
+                return self.fresh.instantiate(routine_type(p))
+            except ProgramTypeError as e:  # point into the body, not at the routine
+                raise ProgramTypeError(e.reason, (*path, 0, *e.path)) from None
         if isinstance(p, Hole):
             return self.fresh.var() if p.tp is None else self.fresh.instantiate(p.tp)
         raise ProgramTypeError(f"not a program node: {p!r}", path)
@@ -119,20 +123,23 @@ class _Checker:
             head, args = spine(p)
             raise ProgramTypeError(f"{show(head)} takes {len(args) - 1} argument(s) but is given "
                                    f"{len(args)}: it returns {tf}, not a function", path)
-        expected = tf.args[0] if isinstance(tf, TCon) else None
+        if not isinstance(tf, TCon):  # a type variable: bind it to a function type first
+            fn = arrow(self.fresh.var(), result)
+            unify(tf, fn, self.s)  # cannot fail: tf is an unbound variable, fn is all fresh
+            tf = fn
+        assert isinstance(tf, TCon)
+        expected = tf.args[0]
         try:
-            if isinstance(tf, TCon):
-                unify(tf.args[0], tx, self.s)
-                unify(tf.args[1], result, self.s)
-            else:
-                unify(tf, arrow(tx, result), self.s)
+            unify(expected, tx, self.s)
+            unify(tf.args[1], result, self.s)
         except UnificationError as clash:
             head, args = spine(p)
-            want = resolve(expected if expected is not None else tf, self.s)
+            want = resolve(expected, self.s)
             got = resolve(tx, self.s)
             same = (clash.left, clash.right) in ((want, got), (got, want))
             names = _pretty(want, got, clash.left, clash.right)
-            detail = "" if same else f" ({names[2]} clashes with {names[3]})"
+            detail = (" (that would be an infinite type)" if clash.infinite
+                      else "" if same else f" ({names[2]} clashes with {names[3]})")
             raise ProgramTypeError(f"argument {len(args)} of {show(head)} should have type "
                                    f"{names[0]} but {show(p.x)} has type {names[1]}{detail}",
                                    (*path, 1)) from None

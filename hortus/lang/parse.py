@@ -154,6 +154,11 @@ class _Parser:
                 raise self.error("missing ')' to close the '(' here", open_at)
             if self.text[self.pos] == ")":
                 break
+            if depth + 1 + len(items) > MAX_DEPTH and len(items) > depth:
+                # each argument nests the head one level down: here the arguments are to blame
+                raise self.error(f"too many arguments in one application: (f a b ...) nests f "
+                                 f"one level per argument, and programs nest at most {MAX_DEPTH} "
+                                 f"levels")
             saved = self.spans
             self.spans = {}
             start = self.pos

@@ -198,6 +198,7 @@ class Hole(Program):
     __slots__ = ("name", "tp")
 
     def __init__(self, tp: Type | None = None, name: str | None = None) -> None:
+        name = name or None  # "" prints as no name at all: keep parse(str(h)) == h
         self.tp, self.name = tp, name
         self._hash = hash(("hole", tp, name))
 

@@ -49,7 +49,7 @@ def charge(n: int) -> None:
     if m.steps < m.check_at:
         if m.steps < 0:
             raise BudgetExceeded("steps", "the program ran too many loop iterations")
-        m.check_at = m.steps - CLOCK_EVERY
+        m.check_at = max(m.steps - CLOCK_EVERY, 0)  # never below 0: running out must be seen
         if time.perf_counter() > m.deadline:
             raise BudgetExceeded("time", "the program ran out of wall-clock time")
 
@@ -61,9 +61,21 @@ def check_int(r: int) -> int:
     raise BudgetExceeded("int", f"an integer exceeded {lim} in magnitude")
 
 
+BIG_VALUE = 1024  # building a value at least this long looks at the clock
+
+
+def check_time() -> None:
+    """Stop when the time budget is spent (building large values can be slow without loops)."""
+    if time.perf_counter() > METER.deadline:
+        raise BudgetExceeded("time", "the program ran out of wall-clock time")
+
+
 def check_len(xs: Any) -> Any:
-    if len(xs) > METER.max_len:
+    n = len(xs)
+    if n > METER.max_len:
         raise BudgetExceeded("length", f"a value grew past {METER.max_len} elements")
+    if n >= BIG_VALUE:
+        check_time()
     return xs
 
 
@@ -71,6 +83,8 @@ def check_size(n: int) -> int:
     """Refuse, before building it, a value of ``n`` elements that would exceed the budget."""
     if n > METER.max_len:
         raise BudgetExceeded("length", f"a value of {n} elements exceeds {METER.max_len}")
+    if n >= BIG_VALUE:
+        check_time()
     return n
 
 
@@ -93,6 +107,10 @@ class HDict(dict[Any, Any]):
 
     __setitem__ = __delitem__ = clear = pop = popitem = setdefault = update = _frozen
     __ior__ = _frozen
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        # dict's own pickling fills the copy with __setitem__, which is frozen here
+        return (hdict, (list(self.items()),))
 
     def __repr__(self) -> str:
         return f"HDict({dict.__repr__(self)})"

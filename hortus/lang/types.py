@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 
@@ -159,8 +159,9 @@ def parse_type(text: str) -> Type:
             break
         m = _TOKEN.match(text, pos)
         if not m:
-            raise TypeSyntaxError(f"unexpected character {text[pos:].lstrip()[:1]!r} at column "
-                                  f"{pos + 1} in type {text!r}")
+            at = len(text) - len(text[pos:].lstrip())  # skip the spaces before the character
+            raise TypeSyntaxError(f"unexpected character {text[at]!r} at column {at + 1} "
+                                  f"in type {text!r}")
         tokens.append((m.group(1), m.start(1)))
         pos = m.end()
     parser = _TypeParser(text, tokens)
@@ -204,10 +205,16 @@ class _TypeParser:
         if tok in (")", ",", ARROW):
             raise TypeSyntaxError(f"unexpected {tok!r} at column {self.tokens[self.i][1] + 1} "
                                   f"in type {self.text!r}")
+        at = self.tokens[self.i][1]
         self.i += 1
         m = _DREAMCODER.match(tok)
         if m:
-            return TCon(m.group(1), (parse_type(m.group(2)),))
+            try:
+                inner = parse_type(m.group(2))
+            except TypeSyntaxError:
+                raise TypeSyntaxError(f"bad element type {m.group(2)!r} at column "
+                                      f"{at + m.start(2) + 1} in type {self.text!r}") from None
+            return TCon(m.group(1), (inner,))
         if tok in CONSTRUCTORS:
             arity = CONSTRUCTORS[tok]
             args: list[Type] = []
@@ -220,11 +227,11 @@ class _TypeParser:
                 self.expect(")")
                 if len(args) != arity:
                     raise TypeSyntaxError(f"{tok} takes {arity} type argument(s), got {len(args)} "
-                                          f"in type {self.text!r}")
+                                          f"at column {at + 1} in type {self.text!r}")
             return TCon(tok, tuple(args))
         if tok[0].islower() or tok[0] == "_":
             return TVar(tok)
-        raise TypeSyntaxError(f"unknown type {tok!r} in type {self.text!r}")
+        raise TypeSyntaxError(f"unknown type {tok!r} at column {at + 1} in type {self.text!r}")
 
 
 # ---------------------------------------------------------------- unification
@@ -233,8 +240,8 @@ class _TypeParser:
 class UnificationError(TypeError):
     """Two types that cannot be made equal."""
 
-    def __init__(self, left: Type, right: Type, reason: str = "") -> None:
-        self.left, self.right = left, right
+    def __init__(self, left: Type, right: Type, reason: str = "", infinite: bool = False) -> None:
+        self.left, self.right, self.infinite = left, right, infinite
         super().__init__(reason or f"cannot unify {left} with {right}")
 
 
@@ -273,7 +280,7 @@ def unify(a: Type, b: Type, s: Subst) -> None:
     if isinstance(a, TVar):
         if _occurs(a.name, b, s):
             rb = resolve(b, s)
-            raise UnificationError(a, rb, f"infinite type: {a} occurs in {rb}")
+            raise UnificationError(a, rb, f"infinite type: {a} occurs in {rb}", infinite=True)
         s[a.name] = b
         return
     if isinstance(b, TVar):
@@ -315,6 +322,11 @@ class Fresh:
     def instantiate(self, t: Type) -> Type:
         mapping: dict[str, Type] = {}
         return self._inst(t, mapping)
+
+    def instantiate_together(self, types: Iterable[Type]) -> list[Type]:
+        """Rename the variables of several types to fresh ones, the same name to the same one."""
+        mapping: dict[str, Type] = {}
+        return [self._inst(t, mapping) for t in types]
 
     def _inst(self, t: Type, mapping: dict[str, Type]) -> Type:
         if isinstance(t, TVar):

@@ -19,7 +19,7 @@ import math
 from dataclasses import dataclass, field
 from itertools import product
 
-from hortus.lang.program import Primitive, Program
+from hortus.lang.program import Index, Lambda, Primitive, Program, spine
 from hortus.lang.types import (
     BOOL,
     INT,
@@ -119,6 +119,75 @@ class CFG:
             nt.rules_ = self._build_rules(nt)
         return nt.rules_
 
+    def reachable(self) -> list[NonTerminal]:
+        """Every nonterminal reachable from the start (building all their rules)."""
+        seen: dict[int, NonTerminal] = {}
+        todo = [self.start]
+        while todo:
+            nt = todo.pop()
+            if nt.id in seen:
+                continue
+            seen[nt.id] = nt
+            for rule in self.rules(nt):
+                todo.extend(rule.args)
+        return list(seen.values())
+
+    def partition(self, iterations: int = 500, tol: float = 1e-12) -> dict[int, float]:
+        """Probability that each nonterminal derives a finite program.
+
+        A grammar with many-argument routines is *supercritical*: part of its mass sits on
+        infinite derivations, so finite programs carry less than 1. The least fixpoint of
+        ``Z(n) = sum_r p(r) prod Z(arg)``, iterated from 0, gives that mass.
+        """
+        nts = self.reachable()
+        z = {nt.id: 0.0 for nt in nts}
+        for _ in range(iterations):
+            delta = 0.0
+            for nt in nts:
+                total = 0.0
+                for rule in self.rules(nt):
+                    p = math.exp(rule.logp)
+                    for a in rule.args:
+                        p *= z[a.id]
+                    total += p
+                delta = max(delta, abs(total - z[nt.id]))
+                z[nt.id] = total
+            if delta < tol:
+                break
+        return z
+
+    def logprob(self, program: Program) -> float:
+        """Log probability of a program of the request type (``-inf`` if the grammar can't make it).
+
+        Sums over derivations: one program can come from several instantiations of its routines.
+        """
+        body = program
+        for _ in self.inputs:
+            if not isinstance(body, Lambda):
+                return -math.inf
+            body = body.body
+        return self._logprob(body, self.start)
+
+    def _logprob(self, p: Program, nt: NonTerminal) -> float:
+        head, args = spine(p)
+        options = []
+        for rule in self.rules(nt):
+            if rule.head is None:
+                if not args and isinstance(head, Index) and head.i == rule.index:
+                    options.append(rule.logp)
+                continue
+            if rule.head != head or len(rule.args) != len(args):
+                continue
+            total = rule.logp
+            for arg, sub, binders in zip(args, rule.args, rule.binders, strict=True):
+                body = _strip_lambdas(arg, binders)
+                total += -math.inf if body is None else self._logprob(body, sub)
+                if total == -math.inf:
+                    break
+            options.append(total)
+        finite = [x for x in options if x > -math.inf]
+        return _logsumexp(finite) if finite else -math.inf
+
     def _weights_for(self, ctx: Context) -> dict[str, float]:
         w = self._weights.get(ctx)
         if w is None:
@@ -189,6 +258,15 @@ class CFG:
             return all(self._fits(a) and not is_arrow(a) for a in arguments(t)) and \
                 returns(t) in self.universe
         return t in self.universe
+
+
+def _strip_lambdas(p: Program, n: int) -> Program | None:
+    """The body under ``n`` lambdas, or None if ``p`` has fewer."""
+    for _ in range(n):
+        if not isinstance(p, Lambda):
+            return None
+        p = p.body
+    return p
 
 
 def _binders_needed(args: list[Type]) -> int:

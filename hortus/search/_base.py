@@ -20,9 +20,10 @@ class SearchBudget:
     timeout: float = 10.0  # wall-clock seconds for the whole search
     top_k: int = 1  # stop once this many programs fit (after finishing their cost level)
     max_programs: int | None = None  # stop after trying this many complete programs
-    max_terms: int = 4_000_000  # sub-terms kept for reuse; bounds the memory of one search
+    max_terms: int = 4_000_000  # sub-terms kept for reuse
+    max_memory_mb: float = 1_800.0  # resident memory of the searching process
     eval_steps: int = 1_000  # loop iterations allowed per candidate and example
-    max_len: int = 10_000  # longest list a candidate may build
+    max_len: int = 1_000  # longest list a candidate may build
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,7 @@ from hortus.lang.types import (
     arguments,
     arrow,
     free_vars,
+    is_ground,
     resolve,
     returns,
     unify,
@@ -70,20 +71,25 @@ class Task:
             if len(ex.inputs) != arity:
                 raise TaskError(f"task {name!r}, example {k + 1}: {len(ex.inputs)} input(s), "
                                 f"but example 1 has {arity}")
-        inferred = infer_request(name, examples)
         if request is None:
-            request = inferred
+            request = infer_request(name, examples)
         else:
             if len(arguments(request)) != arity:
                 raise TaskError(f"task {name!r}: type {request} takes {len(arguments(request))} "
                                 f"input(s) but the examples have {arity}")
-            s: Subst = {}
-            try:
-                unify(Fresh("q").instantiate(request), inferred, s)
-            except UnificationError:
-                raise TaskError(f"task {name!r}: examples have type {inferred}, which does not "
-                                f"fit the declared type {request}") from None
-            request = _default_ints(request)
+            if not is_ground(request):
+                # A ground type is checked below by converting each value to it, which also
+                # accepts sets, dicts and graphs written as lists; variables need unification.
+                declared = Fresh("q").instantiate(request)
+                inferred = _infer(name, examples)
+                s: Subst = {}
+                try:
+                    unify(declared, inferred, s)
+                except UnificationError:
+                    raise TaskError(f"task {name!r}: examples have type "
+                                    f"{_default_ints(inferred)}, which does not fit the declared "
+                                    f"type {request}") from None
+                request = _default_ints(resolve(declared, s))
         task = cls(name, request, tuple(examples))
         task.internal  # noqa: B018 - converts every value once, failing early on a bad one
         return task
@@ -118,6 +124,11 @@ class Task:
 
 def infer_request(name: str, examples: Sequence[Example]) -> Type:
     """The type of ``examples``, with unconstrained element types defaulted to ``int``."""
+    return _default_ints(_infer(name, examples))
+
+
+def _infer(name: str, examples: Sequence[Example]) -> Type:
+    """The type of ``examples``, with type variables left where values do not constrain them."""
     fresh = Fresh("e")
     s: Subst = {}
     arity = len(examples[0].inputs)
@@ -127,7 +138,7 @@ def infer_request(name: str, examples: Sequence[Example]) -> Type:
             what = "the output" if j == arity else f"input {j + 1}"
             try:
                 t = value_type(v, fresh)
-            except ValueTypeError as e:
+            except (ValueTypeError, UnificationError) as e:  # dicts/sets of mixed types unify
                 raise TaskError(f"task {name!r}, example {k + 1}, {what}: {e}") from None
             try:
                 unify(slots[j], t, s)
@@ -135,7 +146,7 @@ def infer_request(name: str, examples: Sequence[Example]) -> Type:
                 raise TaskError(f"task {name!r}, example {k + 1}, {what}: {v!r} has type "
                                 f"{resolve(t, s)} but earlier examples have "
                                 f"{resolve(slots[j], s)}") from None
-    return _default_ints(arrow(*(resolve(t, s) for t in slots)))
+    return arrow(*(resolve(t, s) for t in slots))
 
 
 def _default_ints(t: Type) -> Type:

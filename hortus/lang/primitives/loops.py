@@ -10,7 +10,7 @@ from collections.abc import Callable
 from typing import Any
 
 from hortus.lang.primitives._registry import prim
-from hortus.lang.runtime import METER, BudgetExceeded, charge, check_size
+from hortus.lang.runtime import METER, BudgetExceeded, EvalError, charge, check_size
 
 Seq = tuple[Any, ...]
 Fn = Callable[[Any], Any]
@@ -48,7 +48,10 @@ def _unfold(x: Any, stop: Fn, emit: Fn, step: Fn) -> Seq:
             raise BudgetExceeded("length", f"unfold produced more than {limit} elements")
         charge(1)
         out.append(emit(x))
-        x = step(x)
+        nxt = step(x)
+        if nxt == x:
+            raise EvalError("unfold never stops: its step leaves the state unchanged")
+        x = nxt
     return tuple(out)
 
 
@@ -68,7 +71,10 @@ def _while(cond: Fn, f: Fn, x: Any) -> Any:
     """Apply f to x while cond holds; the step budget bounds the loop."""
     while cond(x):
         charge(1)
-        x = f(x)
+        nxt = f(x)
+        if nxt == x:  # a fixed point where the condition still holds: it would loop forever
+            raise EvalError("while never stops: its body leaves the state unchanged")
+        x = nxt
     return x
 
 

@@ -1,0 +1,371 @@
+"""The library: a database of routines, their weights, tasks, and every search's results."""
+
+from __future__ import annotations
+
+import os
+import re
+from collections.abc import Mapping
+from contextlib import AbstractContextManager
+from types import TracebackType
+from typing import Any
+
+from sqlalchemy import Engine, delete, func, insert, select
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from hortus.lang.program import Primitive, Program, Routine, show
+from hortus.library import convert, schema
+from hortus.library.codec import dumps, encode_examples, task_digest
+from hortus.library.engine import Sessions, describe, display, make_engines, resolve_url
+from hortus.library.errors import LibraryError
+from hortus.library.models import (
+    BigramRow,
+    BlobRow,
+    MetaRow,
+    RoutineRow,
+    RunRow,
+    SearchRow,
+    SolutionRow,
+    TaskRow,
+)
+from hortus.library.records import (
+    BlobRecord,
+    RoutineRecord,
+    RunRecord,
+    SearchRecord,
+    SolutionRecord,
+    TaskRecord,
+)
+from hortus.prior.grammar import Grammar, Production
+from hortus.search._base import SearchResult
+from hortus.tasks.task import Task
+
+RUN_STATUSES = ("running", "done", "failed")
+_NAME = re.compile(r"[^\s()#$?][^\s()#]*")
+
+
+class Library:
+    """A persistent library; every method is one transaction, and returns detached records."""
+
+    url: str
+
+    def __init__(self, url: str | os.PathLike[str] | None = None) -> None:
+        self.url = resolve_url(url)
+        self._where = display(self.url)
+        reader, writer = make_engines(self.url)
+        self._engine: Engine | None = reader
+        self._sessions = Sessions(self.url, reader, writer)
+        try:
+            schema.ensure(writer, self._where)
+        except LibraryError:
+            reader.dispose()
+            raise
+        except SQLAlchemyError as e:
+            reader.dispose()
+            reason = describe(e)
+            if "not a database" in reason:
+                reason += " (it is not a hortus library)"
+            raise LibraryError(f"cannot open library {self._where}: {reason}") from e
+        except Exception as e:  # a migration script that fails is reported like any other cause
+            reader.dispose()
+            raise LibraryError(f"cannot open library {self._where}: "
+                               f"{type(e).__name__}: {e}") from e
+
+    @classmethod
+    def open(cls, url: str | os.PathLike[str] | None = None) -> Library:
+        """Open (creating, seeding or migrating as needed) the library at ``url``.
+
+        None means ``$HORTUS_LIBRARY``, else ``sqlite:///hortus.db``; a bare path is an SQLite
+        file; any SQLAlchemy URL works, ``sqlite://`` (in memory) included.
+        """
+        return cls(url)
+
+    def close(self) -> None:
+        """Release the database connections; an in-memory library is gone afterwards."""
+        if self._engine is not None:
+            self._engine.dispose()
+            self._engine = None
+
+    def __enter__(self) -> Library:
+        return self
+
+    def __exit__(self, exc_type: type[BaseException] | None, exc: BaseException | None,
+                 tb: TracebackType | None) -> None:
+        self.close()
+
+    def __repr__(self) -> str:
+        return f"Library({self._where!r})"
+
+    def _session(self, write: bool = False) -> AbstractContextManager[Session]:
+        if self._engine is None:
+            raise LibraryError(f"library {self._where} is closed")
+        return self._sessions(write)
+
+    # ---------------------------------------------------------------- meta
+
+    def meta(self) -> dict[str, str]:
+        """The library's settings: ``primitive_set``, ``log_variable``, schema notes, ..."""
+        with self._session() as s:
+            return {m.key: m.value for m in s.scalars(select(MetaRow))}
+
+    @staticmethod
+    def _set_meta(s: Session, key: str, value: str) -> None:
+        row = s.get(MetaRow, key)
+        if row is None:
+            s.add(MetaRow(key=key, value=value))
+        else:
+            row.value = value
+
+    # ---------------------------------------------------------------- routines and the grammar
+
+    def routines(self) -> list[RoutineRecord]:
+        """Every routine, primitives first (in the order they were added)."""
+        with self._session() as s:
+            return [convert.routine(r)
+                    for r in s.scalars(select(RoutineRow).order_by(RoutineRow.id))]
+
+    def add_routine(self, program: Routine | Program, name: str, weight: float = 0.0,
+                    provenance: Mapping[str, Any] | None = None) -> RoutineRecord:
+        """Add an invented routine under a new name (a primitive's name is refused)."""
+        from hortus.lang.infer import ProgramTypeError, infer
+        from hortus.lang.primitives import resolve_builtin
+
+        if not isinstance(name, str) or not _NAME.fullmatch(name) or name in ("lambda", "lam"):
+            raise LibraryError(f"{name!r} cannot name a routine: a name is one word without "
+                               f"spaces, parentheses or '#', not starting with '$' or '?'")
+        if resolve_builtin(name) is not None:
+            raise LibraryError(f"{name!r} is the name of a built-in primitive; choose another "
+                               f"name for the routine")
+        body = program.body if isinstance(program, Routine) else program
+        try:
+            tp = infer(body)
+        except ProgramTypeError as e:
+            raise LibraryError(f"routine {name!r} does not type-check: {e}") from None
+        text = show(body)
+        with self._session(write=True) as s:
+            if s.scalar(select(RoutineRow.id).where(RoutineRow.name == name)) is not None:
+                raise LibraryError(f"library {self._where} already has a routine named {name!r}")
+            same = s.scalar(select(RoutineRow.name).where(RoutineRow.body == text))
+            if same is not None:
+                raise LibraryError(f"library {self._where} already has this routine, "
+                                   f"named {same!r}: {text}")
+            row = RoutineRow(name=name, kind="invented", type=str(tp), body=text,
+                             weight=float(weight), provenance=dumps(dict(provenance or {})),
+                             created_at=schema.now())
+            s.add(row)
+            s.flush()
+            return convert.routine(row)
+
+    def grammar(self) -> Grammar:
+        """The library's routines, weights, bigram table and variable weight as a Grammar."""
+        from hortus.lang.parse import ProgramSyntaxError, parse
+        from hortus.lang.primitives import lookup
+        from hortus.lang.types import TypeSyntaxError, parse_type
+
+        with self._session() as s:
+            rows = [convert.routine(r)
+                    for r in s.scalars(select(RoutineRow).order_by(RoutineRow.id))]
+            bigrams = [(b.parent, b.arg, b.child, b.logweight)
+                       for b in s.scalars(select(BigramRow).order_by(BigramRow.id))]
+            log_variable = s.scalar(select(MetaRow.value).where(MetaRow.key == "log_variable"))
+        productions = []
+        for r in rows:
+            if r.kind == "primitive":
+                try:
+                    p = lookup(r.name)
+                except KeyError:
+                    raise LibraryError(f"library {self._where} uses the primitive {r.name!r}, "
+                                       f"which this hortus does not have") from None
+                productions.append(Production(p, p.tp, r.weight))
+            elif r.kind == "invented" and r.body is not None:
+                try:
+                    routine = Routine(parse(r.body), r.name)
+                    tp = parse_type(r.type)
+                except (ProgramSyntaxError, TypeSyntaxError) as e:
+                    raise LibraryError(f"library {self._where}: routine {r.name!r} is "
+                                       f"damaged: {e}") from None
+                productions.append(Production(routine, tp, r.weight))
+            else:
+                raise LibraryError(f"library {self._where}: routine {r.name!r} has kind "
+                                   f"{r.kind!r}, which this hortus cannot use")
+        table: dict[tuple[str, int], dict[str, float]] = {}
+        for parent, arg, child, w in bigrams:
+            table.setdefault((parent, arg), {})[child] = w
+        return Grammar(tuple(productions), float(log_variable or 0.0), table)
+
+    def save_grammar(self, grammar: Grammar) -> None:
+        """Store the grammar's weights, bigram table and variable weight, all or nothing."""
+        with self._session(write=True) as s:
+            rows = list(s.scalars(select(RoutineRow)))
+            by_name = {r.name: r for r in rows}
+            by_body = {r.body: r for r in rows if r.body is not None}
+            for prod in grammar.productions:
+                self._row_of(prod.program, by_name, by_body).weight = float(prod.logweight)
+            s.execute(delete(BigramRow))
+            table = [{"parent": parent, "arg": int(arg), "child": child, "logweight": float(w)}
+                     for (parent, arg), weights in grammar.bigram.items()
+                     for child, w in weights.items()]
+            if table:
+                s.execute(insert(BigramRow), table)
+            self._set_meta(s, "log_variable", repr(float(grammar.log_variable)))
+
+    def _row_of(self, program: Program, by_name: Mapping[str, RoutineRow],
+                by_body: Mapping[str, RoutineRow]) -> RoutineRow:
+        """The library row of a production; add_routine must have stored it first."""
+        if isinstance(program, Primitive):
+            row = by_name.get(program.name)
+            if row is not None and row.kind == "primitive":
+                return row
+            raise LibraryError(f"the grammar has the primitive {program.name!r}, which library "
+                               f"{self._where} does not")
+        if isinstance(program, Routine):
+            text = show(program.body)
+            row = by_body.get(text)
+            if row is not None:
+                return row
+            label = f" {program.name!r}" if program.name else ""
+            raise LibraryError(f"the grammar has the routine{label} {text}, which library "
+                               f"{self._where} does not; add it with add_routine first")
+        raise LibraryError(f"the grammar has a production {show(program)} that is neither a "
+                           f"primitive nor a routine")
+
+    # ---------------------------------------------------------------- tasks, runs and results
+
+    def add_task(self, task: Task) -> int:
+        """The id of ``task`` in the library, storing it if it is new (same digest, same row)."""
+        encoded = _EncodedTask(task)
+        with self._session(write=True) as s:
+            return encoded.id_in(s)
+
+    def tasks(self) -> list[TaskRecord]:
+        with self._session() as s:
+            return [convert.task(r) for r in s.scalars(select(TaskRow).order_by(TaskRow.id))]
+
+    def start_run(self, command: str, config: Mapping[str, Any]) -> int:
+        """Record the start of a run; its searches point at the id returned."""
+        with self._session(write=True) as s:
+            row = RunRow(command=command, config=dumps(dict(config)), status="running",
+                         started_at=schema.now())
+            s.add(row)
+            s.flush()
+            return row.id
+
+    def finish_run(self, run_id: int, stats: Mapping[str, Any], status: str = "done") -> None:
+        if status not in RUN_STATUSES:
+            raise LibraryError(f"a run's status is one of {', '.join(RUN_STATUSES)}, "
+                               f"not {status!r}")
+        with self._session(write=True) as s:
+            row = s.get(RunRow, run_id)
+            if row is None:
+                raise LibraryError(f"library {self._where} has no run {run_id}")
+            row.status, row.stats, row.finished_at = status, dumps(dict(stats)), schema.now()
+
+    def runs(self) -> list[RunRecord]:
+        with self._session() as s:
+            return [convert.run(r) for r in s.scalars(select(RunRow).order_by(RunRow.id))]
+
+    def add_result(self, run_id: int, task: Task, result: SearchResult) -> int:
+        """Record one search (solved or not) and its solutions, ranked from 1; one transaction."""
+        encoded = _EncodedTask(task)
+        programs = [show(c.program) for c in result.solutions]
+        stats = dumps(result.stats)
+        with self._session(write=True) as s:
+            if s.get(RunRow, run_id) is None:
+                raise LibraryError(f"library {self._where} has no run {run_id}")
+            task_id = encoded.id_in(s)
+            search = SearchRow(run_id=run_id, task_id=task_id, solved=bool(result.solutions),
+                               tried=int(result.tried), time=float(result.time), cut=result.cut,
+                               stats=stats, created_at=schema.now())
+            s.add(search)
+            s.flush()
+            s.add_all(SolutionRow(search_id=search.id, task_id=task_id, rank=rank, program=text,
+                                  logprior=float(c.logprior), time=float(c.time),
+                                  tried=int(c.tried))
+                      for rank, (text, c) in enumerate(zip(programs, result.solutions,
+                                                           strict=True), 1))
+            return search.id
+
+    def searches(self, run_id: int | None = None) -> list[SearchRecord]:
+        """Every search (of one run when ``run_id`` is given), most recent first."""
+        stmt = select(SearchRow, TaskRow.name).join(TaskRow, SearchRow.task_id == TaskRow.id)
+        if run_id is not None:
+            stmt = stmt.where(SearchRow.run_id == run_id)
+        with self._session() as s:
+            return [convert.search(row, name)
+                    for row, name in s.execute(stmt.order_by(SearchRow.id.desc()))]
+
+    def solutions(self, task_name: str | None = None) -> list[SolutionRecord]:
+        """Solutions found (for tasks named ``task_name``), most recent search first, by rank."""
+        stmt = (select(SolutionRow, SearchRow.run_id, TaskRow.name)
+                .join(SearchRow, SolutionRow.search_id == SearchRow.id)
+                .join(TaskRow, SolutionRow.task_id == TaskRow.id))
+        if task_name is not None:
+            stmt = stmt.where(TaskRow.name == task_name)
+        with self._session() as s:
+            return [convert.solution(row, run_id, name) for row, run_id, name
+                    in s.execute(stmt.order_by(SolutionRow.search_id.desc(),
+                                                SolutionRow.rank))]
+
+    def summary(self) -> dict[str, Any]:
+        """Counts for a status line: routines by kind, tasks, solved tasks, runs, solutions."""
+        with self._session() as s:
+            kinds = dict(s.execute(select(RoutineRow.kind, func.count())
+                                   .group_by(RoutineRow.kind)).all())
+
+            def count(column: Any) -> int:
+                return int(s.scalar(select(func.count(column))) or 0)
+
+            return {
+                "routines": kinds,
+                "tasks": count(TaskRow.id),
+                "solved_tasks": int(s.scalar(select(func.count(SearchRow.task_id.distinct()))
+                                             .where(SearchRow.solved.is_(True))) or 0),
+                "runs": count(RunRow.id),
+                "searches": count(SearchRow.id),
+                "solutions": count(SolutionRow.id),
+            }
+
+    # ---------------------------------------------------------------- blobs
+
+    def put_blob(self, name: str, data: bytes, kind: str,
+                 meta: Mapping[str, Any] | None = None) -> BlobRecord:
+        """Store bytes under ``name``, replacing what was there."""
+        payload, meta_text = bytes(data), dumps(dict(meta or {}))
+        with self._session(write=True) as s:
+            row = s.scalar(select(BlobRow).where(BlobRow.name == name))
+            if row is None:
+                row = BlobRow(name=name, kind=kind, data=payload, meta=meta_text,
+                              created_at=schema.now())
+                s.add(row)
+            else:
+                row.kind, row.data, row.meta, row.created_at = (kind, payload, meta_text,
+                                                                schema.now())
+            s.flush()
+            return convert.blob(row)
+
+    def get_blob(self, name: str) -> BlobRecord | None:
+        with self._session() as s:
+            row = s.scalar(select(BlobRow).where(BlobRow.name == name))
+            return None if row is None else convert.blob(row)
+
+
+class _EncodedTask:
+    """A task's stored form, computed before the transaction so the write lock is held briefly."""
+
+    def __init__(self, task: Task) -> None:
+        self.name, self.request = task.name, str(task.request)
+        examples = encode_examples(task)
+        self.examples = dumps(examples)
+        self.digest = task_digest(self.name, self.request, examples)
+
+    def id_in(self, s: Session) -> int:
+        found = s.scalar(select(TaskRow.id).where(TaskRow.digest == self.digest))
+        if found is not None:
+            return found
+        row = TaskRow(name=self.name, request=self.request, examples=self.examples,
+                      digest=self.digest, created_at=schema.now())
+        s.add(row)
+        s.flush()
+        return row.id
+
+

@@ -1,0 +1,131 @@
+"""Solve tasks: search each one against a library's grammar, in parallel, and record the results."""
+
+from __future__ import annotations
+
+import json
+import time
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
+
+from hortus.executors import Executor, LocalExecutor
+from hortus.lang.primitives import primitive_set
+from hortus.prior.grammar import Grammar
+from hortus.search import SEARCHERS, SearchBudget, Searcher, SearchResult
+from hortus.tasks.task import Task
+
+if TYPE_CHECKING:
+    from hortus.library import Library
+
+
+def base_grammar() -> Grammar:
+    """The grammar of a new library: the base primitives, all equally likely."""
+    return Grammar.uniform(primitive_set("base"))
+
+
+def solve(task: Task, library: Library | str | None = None, timeout: float = 10.0, top_k: int = 1,
+          searcher: str = "enumerative", record: bool = True) -> SearchResult:
+    """Search for programs that fit ``task``'s examples.
+
+    ``library`` is a :class:`~hortus.library.Library`, a URL to open one, or None for the base
+    grammar without storage. With a library and ``record``, the result is stored in it.
+    """
+    return solve_many([task], library, timeout=timeout, top_k=top_k, jobs=1, searcher=searcher,
+                      record=record)[0]
+
+
+def solve_many(tasks: Sequence[Task], library: Library | str | None = None, *,
+               timeout: float = 10.0, top_k: int = 1, jobs: int | None = None,
+               searcher: str = "enumerative", record: bool = True,
+               executor: Executor | None = None, budget: SearchBudget | None = None,
+               grammar: Grammar | None = None,
+               on_result: Callable[[int, SearchResult], None] | None = None,
+               ) -> list[SearchResult]:
+    """Solve every task, ``jobs`` at a time (default: all cores); results in task order.
+
+    ``on_result(index, result)`` is called as each search finishes (for progress bars).
+    ``grammar`` overrides the library's grammar.
+    """
+    if searcher not in SEARCHERS:
+        raise ValueError(f"unknown searcher {searcher!r}; known: {', '.join(SEARCHERS)}")
+    lib, owned = _open(library)
+    try:
+        if grammar is None:
+            grammar = lib.grammar() if lib is not None else base_grammar()
+        budget = budget or SearchBudget(timeout=timeout, top_k=top_k)
+        executor = executor or LocalExecutor(jobs)
+        run_id = None
+        if lib is not None and record:
+            run_id = lib.start_run("solve", {"timeout": budget.timeout, "top_k": budget.top_k,
+                                             "searcher": searcher, "jobs": executor.workers,
+                                             "tasks": len(tasks)})
+        results: list[SearchResult | None] = [None] * len(tasks)
+        jobs_ = [(task, budget) for task in tasks]
+        started = time.perf_counter()
+        try:
+            for i, result in executor.map_unordered(
+                    _search_job, jobs_, setup=_setup_worker,
+                    setup_args=(json.dumps(grammar.to_json()), searcher)):
+                results[i] = result
+                if lib is not None and run_id is not None:
+                    lib.add_result(run_id, tasks[i], result)
+                if on_result is not None:
+                    on_result(i, result)
+        except BaseException:
+            if lib is not None and run_id is not None:
+                lib.finish_run(run_id, _run_stats(results, started), status="failed")
+            raise
+        if lib is not None and run_id is not None:
+            lib.finish_run(run_id, _run_stats(results, started))
+        return [r for r in results if r is not None]
+    finally:
+        if owned and lib is not None:
+            lib.close()
+
+
+def _open(library: Library | str | None) -> tuple[Library | None, bool]:
+    if library is None:
+        return None, False
+    if isinstance(library, str):
+        from hortus.library import Library
+
+        return Library.open(library), True
+    return library, False
+
+
+def _run_stats(results: Sequence[SearchResult | None], started: float) -> dict[str, Any]:
+    done = [r for r in results if r is not None]
+    return {"tasks": len(results), "searched": len(done), "solved": sum(r.solved for r in done),
+            "wall_time": time.perf_counter() - started}
+
+
+# ------------------------------------------------------------ worker side
+
+_worker: dict[str, Any] = {}
+
+
+def _setup_worker(grammar_json: str, searcher: str) -> None:
+    """Runs once in each worker: rebuild the grammar (sent as JSON text) and the searcher."""
+    _worker["grammar"] = Grammar.from_json(json.loads(grammar_json))
+    _worker["searcher"] = SEARCHERS[searcher]()
+
+
+def _search_job(job: tuple[Task, SearchBudget]) -> SearchResult:
+    task, budget = job
+    searcher: Searcher = _worker["searcher"]
+    start = time.perf_counter()
+    try:
+        result = searcher.search(task, _worker["grammar"], budget)
+    except Exception as e:  # a failing search is a result for that task, not a crashed run
+        result = SearchResult(task.name, [], 0, time.perf_counter() - start, "error",
+                              {"error": f"{type(e).__name__}: {e}"})
+    result.stats["worker_peak_mb"] = peak_memory_mb()
+    return result
+
+
+def peak_memory_mb() -> float:
+    """Peak resident memory of this process so far, in MiB."""
+    import resource
+    import sys
+
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return peak / 2**20 if sys.platform == "darwin" else peak / 2**10

@@ -1,0 +1,33 @@
+"""Benchmarks are not tests, but their commands must run and write what they promise."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from hortus.cli import app
+
+runner = CliRunner()
+
+
+def test_bench_enumerate_writes_json(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["bench", "enumerate", "--seconds", "0.2,0.4", "--results",
+                                 str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    report = json.loads(result.stdout)
+    assert report["programs_per_second"] > 0
+    assert 0 < report["mass_0.2s"] <= report["mass_0.4s"] <= report["finite_mass"] + 1e-9
+    assert json.loads((tmp_path / "enumerate.json").read_text())["environment"]["command"]
+
+
+def test_bench_lists_writes_json(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["bench", "lists", "--limit", "3", "--timeout", "1", "--jobs",
+                                 "1", "--results", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["tasks"] == 3
+    assert 0 <= summary["right_on_held_out"] <= summary["solved"] <= 3
+    rows = json.loads((tmp_path / "lists-1s.json").read_text())["tasks"]
+    assert [r["task"] for r in rows][:1] == ["add-k with k=0"]

@@ -1,0 +1,248 @@
+"""Malformed task files: each error names the file, the line, the task and the field at fault."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from hortus.tasks import TaskError, TaskFormatError, load_tasks, parse_tasks
+
+GOOD = '{"name": "ok", "examples": [{"input": 1, "output": 2}]}'
+
+
+def error(tmp_path: Path, name: str, text: str | bytes) -> str:
+    """The message of loading ``text`` as file ``name``, which must fail."""
+    path = tmp_path / name
+    if isinstance(text, str):
+        path.write_text(text, encoding="utf-8")
+    else:
+        path.write_bytes(text)
+    with pytest.raises(TaskFormatError) as info:
+        load_tasks(path)
+    message = str(info.value)
+    assert message.startswith(str(path))
+    return message.removeprefix(str(path))
+
+
+def test_is_a_task_error() -> None:
+    assert issubclass(TaskFormatError, TaskError)
+    assert issubclass(TaskFormatError, ValueError)
+
+
+def test_not_valid_json(tmp_path: Path) -> None:
+    text = '[\n  {"name": "a",\n   "examples": [{"input": 1 "output": 2}]}\n]'
+    assert error(tmp_path, "bad.json", text) == (
+        ": not valid JSON at line 3, column 29: Expecting ',' delimiter")
+
+
+def test_not_valid_json_on_a_jsonl_line(tmp_path: Path) -> None:
+    text = GOOD + "\n" + '{"name": "b", "examples": [}\n'
+    assert error(tmp_path, "t.jsonl", text) == (
+        ", line 2: not valid JSON at column 28: Expecting value")
+
+
+def test_not_utf8(tmp_path: Path) -> None:
+    assert error(tmp_path, "latin.json", b'[\n{"name": "caf\xe9"}]') == (
+        ", line 2: not valid UTF-8: byte 0xe9 at offset 15")
+
+
+def test_missing_file(tmp_path: Path) -> None:
+    with pytest.raises(TaskFormatError, match=r"nowhere\.json: no such file"):
+        load_tasks(tmp_path / "nowhere.json")
+
+
+def test_a_directory(tmp_path: Path) -> None:
+    with pytest.raises(TaskFormatError, match="is a directory"):
+        load_tasks(tmp_path)
+
+
+@pytest.mark.parametrize("text", ["", "  \n\n"])
+def test_empty_file(tmp_path: Path, text: str) -> None:
+    assert error(tmp_path, "empty.json", text) == ": empty file: no tasks"
+
+
+@pytest.mark.parametrize(("text", "got"), [
+    ("42", "an integer"),
+    ('"tasks"', "a string"),
+    ("{}", "an empty object"),
+    ('{"taks": []}', 'an object with fields "taks"'),
+])
+def test_wrong_top_level_shape(tmp_path: Path, text: str, got: str) -> None:
+    assert error(tmp_path, "shape.json", text) == (
+        ': expected a list of tasks, a task object or {"tasks": [...]} at the top level, '
+        f"got {got}")
+
+
+def test_tasks_field_not_a_list(tmp_path: Path) -> None:
+    assert error(tmp_path, "t.json", '{\n "tasks": 3}') == (
+        ', line 2: field "tasks": expected a list of tasks, got an integer')
+
+
+@pytest.mark.parametrize("text", ["[]", '{"tasks": []}'])
+def test_no_tasks(tmp_path: Path, text: str) -> None:
+    assert error(tmp_path, "none.json", text) == ": no tasks: the list is empty"
+
+
+def test_task_not_an_object(tmp_path: Path) -> None:
+    assert error(tmp_path, "t.json", f"[\n{GOOD},\n[1, 2]]") == (
+        ", line 3 (task 2): expected a task object, got a list")
+
+
+def test_missing_examples(tmp_path: Path) -> None:
+    assert error(tmp_path, "t.json", f'[\n{GOOD},\n{{"name": "sum"}}]') == (
+        ', line 3 (task 2 "sum"): missing "examples"')
+
+
+@pytest.mark.parametrize(("examples", "got"), [("[]", "an empty list"), ("{}", "an object")])
+def test_empty_or_wrong_examples(tmp_path: Path, examples: str, got: str) -> None:
+    text = f'[{{"name": "sum",\n  "examples": {examples}}}]'
+    assert error(tmp_path, "t.json", text) == (
+        f', line 2 (task 1 "sum"): field "examples": expected a non-empty list of examples, '
+        f"got {got}")
+
+
+def test_example_not_an_object(tmp_path: Path) -> None:
+    text = '{"name": "sum", "examples": [\n  {"input": [1], "output": 1},\n  [[2], 2]]}'
+    assert error(tmp_path, "t.json", text) == (
+        ', line 3 (task 1 "sum"): example 2: expected an object like '
+        '{"input": ..., "output": ...}, got a list')
+
+
+def test_missing_output_in_jsonl(tmp_path: Path) -> None:
+    text = GOOD + "\n\n" + '{"name": "sum", "examples": [{"i": [1], "o": 1}, {"i": [2]}]}\n'
+    assert error(tmp_path, "tasks.jsonl", text) == (
+        ', line 3 (task 2 "sum"): example 2: missing "output"')
+
+
+def test_missing_input(tmp_path: Path) -> None:
+    text = '[{"name": "sum", "examples": [\n {"output": 2}]}]'
+    assert error(tmp_path, "t.json", text) == (
+        ', line 2 (task 1 "sum"): example 1: missing "input" (or "inputs" for several '
+        'arguments)')
+
+
+def test_both_input_and_inputs(tmp_path: Path) -> None:
+    text = '[{"name": "f", "examples": [{"input": 1, "inputs": [1], "output": 2}]}]'
+    assert error(tmp_path, "t.json", text) == (
+        ', line 1 (task 1 "f"): example 1: both "input" and "inputs" given; use "input" for '
+        'one argument or "inputs" for several')
+
+
+def test_inputs_not_a_list(tmp_path: Path) -> None:
+    text = '[{"name": "f", "examples": [{"inputs": 1, "output": 2}]}]'
+    assert 'example 1: "inputs" must be a non-empty list' in error(tmp_path, "t.json", text)
+
+
+def test_unknown_example_field_is_a_typo(tmp_path: Path) -> None:
+    text = '[{"name": "f", "examples": [{"input": 1, "ouput": 2}]}]'
+    assert error(tmp_path, "t.json", text) == (
+        ', line 1 (task 1 "f"): example 1: unknown field "ouput" (did you mean "output"?)')
+
+
+@pytest.mark.parametrize(("type_", "detail"), [  # the parser's own words follow the field
+    ('"lst(int) -> int"', "unexpected '('"),
+    ('"list(int -> int"', "expected ')'"),
+    ("3", 'expected a string like "list(int) -> int" or {"input": ..., "output": ...}, '
+          "got an integer"),
+    ('{"input": "int"}', 'missing "output"'),
+    ('{"input": "int", "ouptut": "int"}', 'unknown field "ouptut" (did you mean "output"?)'),
+])
+def test_bad_type(tmp_path: Path, type_: str, detail: str) -> None:
+    text = f'[\n{{"name": "f", "type": {type_}, "examples": [{{"input": 1, "output": 1}}]}}]'
+    assert error(tmp_path, "t.json", text).startswith(
+        f', line 2 (task 1 "f"): field "type": {detail}')
+
+
+@pytest.mark.parametrize("type_", [
+    '"list(itn) -> int"',
+    '{"input": "list-of-nt", "output": "int"}',
+    '{"input": ["int", "list-of-nt"], "output": "int"}',
+])
+def test_misspelt_type_names_are_not_type_variables(tmp_path: Path, type_: str) -> None:
+    text = f'[{{"name": "f", "type": {type_}, "examples": [{{"inputs": [[1]], "output": 1}}]}}]'
+    message = error(tmp_path, "t.json", text)
+    assert message.startswith(', line 1 (task 1 "f"): field "type": unknown type ')
+    assert "(type variables are written t, a, t0, ...)" in message
+
+
+def test_examples_do_not_fit_the_declared_type(tmp_path: Path) -> None:
+    text = ('[\n  {"name": "len", "type": "list(int) -> int",\n   "examples": [\n'
+            '     {"input": [1], "output": 1},\n     {"input": [1, 2], "output": [2]}]}]')
+    message = error(tmp_path, "t.json", text)
+    assert message.startswith(', line 5 (task 1 "len"): example 2, output: does not fit the '
+                              "declared type list(int) -> int: ")
+    assert "[2]" in message
+
+
+def test_declared_arity_differs(tmp_path: Path) -> None:
+    text = '[{"name": "f", "type": "int -> int", "examples": [{"inputs": [1, 2], "output": 2}]}]'
+    assert error(tmp_path, "t.json", text) == (
+        ', line 1 (task 1 "f"): example 1: 2 inputs, but the type int -> int takes 1')
+
+
+def test_inconsistent_example_types(tmp_path: Path) -> None:
+    text = ('[\n  {"name": "f",\n   "examples": [\n     {"input": [1], "output": 2},\n'
+            '     {"input": [1], "output": [2]}]}]')
+    assert error(tmp_path, "t.json", text) == (
+        ', line 5 (task 1 "f"): example 2, output: [2] has type list(int), but earlier '
+        "examples have int")
+
+
+def test_inconsistent_argument_count(tmp_path: Path) -> None:
+    text = ('{"name": "f", "examples": [{"inputs": [1, 2], "output": 2},\n'
+            '  {"input": 1, "output": 2}]}')
+    assert error(tmp_path, "t.json", text) == (
+        ', line 2 (task 1 "f"): example 2: 1 input, but example 1 has 2')
+
+
+@pytest.mark.parametrize(("value", "detail"), [
+    ("1.5", "1.5 is not an integer; hortus has no floating-point values"),
+    ("[1, 2.0]", "2.0 is not an integer"),
+    ("NaN", "nan is not an integer"),
+    ("null", "null is not a hortus value"),
+    ("[1, null]", "null is not a hortus value"),
+])
+def test_values_hortus_cannot_hold(tmp_path: Path, value: str, detail: str) -> None:
+    text = f'[{{"name": "f", "examples": [\n {{"input": 1, "output": 1}},\n {{"input": {value}, "output": 1}}]}}]'  # noqa: E501
+    assert error(tmp_path, "t.json", text).startswith(
+        f', line 3 (task 1 "f"): example 2, input: {detail}')
+
+
+def test_mixed_values(tmp_path: Path) -> None:
+    text = '[{"name": "f", "examples": [{"inputs": [1, {"a": 1, "b": "x"}], "output": 1}]}]'
+    message = error(tmp_path, "t.json", text)
+    assert message.startswith(', line 1 (task 1 "f"): example 1, input 2: ')
+    assert "int and str" in message
+
+
+def test_duplicate_names(tmp_path: Path) -> None:
+    text = f"[\n{GOOD},\n{GOOD}\n]"
+    assert error(tmp_path, "t.json", text) == (
+        ', line 3 (task 2 "ok"): duplicate name "ok" (also task 1, line 2)')
+    assert error(tmp_path, "t.jsonl", f"{GOOD}\n\n{GOOD}\n") == (
+        ', line 3 (task 2 "ok"): duplicate name "ok" (also task 1, line 1)')
+
+
+def test_name_not_a_string(tmp_path: Path) -> None:
+    text = '[{"name": 7, "examples": [{"input": 1, "output": 2}]}]'
+    assert error(tmp_path, "t.json", text) == (
+        ', line 1 (task 1): field "name": expected a non-empty string, got 7')
+
+
+def test_nothing_is_returned_from_a_file_with_one_bad_task(tmp_path: Path) -> None:
+    lines = [GOOD.replace('"ok"', f'"t{k}"') for k in range(5)] + ['{"name": "bad"}']
+    assert "line 6" in error(tmp_path, "t.jsonl", "\n".join(lines))
+
+
+def test_errors_carry_their_parts() -> None:
+    with pytest.raises(TaskFormatError) as info:
+        parse_tasks(json.dumps([{"name": "f", "examples": [{"input": 1}]}]), "here.json")
+    e = info.value
+    assert (e.source, e.line, e.index, e.name) == ("here.json", 1, 1, "f")
+    assert e.detail == 'example 1: missing "output"'
+
+
+def test_deeply_nested_values(tmp_path: Path) -> None:
+    assert "nested too deeply" in error(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)

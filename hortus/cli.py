@@ -292,14 +292,22 @@ def bench_lists(
     train: Annotated[int, typer.Option(help="Examples the search sees; the rest are held out.")
                      ] = 10,
     limit: Annotated[int | None, typer.Option(help="Only the first N tasks.")] = None,
+    task: Annotated[list[str] | None, typer.Option(help="Only this task (repeatable).")] = None,
+    lambda_equivalence: Annotated[bool, typer.Option(
+        help="Prune lambda bodies equal on probe environments.")] = True,
     results: ResultsOpt = Path("benchmarks/results"),
     json_out: JsonOpt = False,
 ) -> None:
     """The 217 DreamCoder list tasks: solved, right on held-out examples, time to solve."""
     from hortus.bench.lists import run_lists
 
-    report = run_lists(timeout=timeout, jobs=jobs, grammar=grammar, train=train, limit=limit,
-                       results_dir=results, console=None if json_out else out, progress=err)
+    try:
+        report = run_lists(timeout=timeout, jobs=jobs, grammar=grammar, train=train,
+                           limit=limit, results_dir=results,
+                           console=None if json_out else out, progress=err, names=task,
+                           lambda_equivalence=lambda_equivalence)
+    except (ValueError, KeyError) as e:
+        fail(str(e))
     if json_out:
         print(json.dumps(report["summary"]))
 

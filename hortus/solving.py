@@ -37,13 +37,14 @@ def solve_many(tasks: Sequence[Task], library: Library | str | None = None, *,
                timeout: float = 10.0, top_k: int = 1, jobs: int | None = None,
                searcher: str = "enumerative", record: bool = True,
                executor: Executor | None = None, budget: SearchBudget | None = None,
-               grammar: Grammar | None = None,
+               grammar: Grammar | None = None, options: dict[str, Any] | None = None,
                on_result: Callable[[int, SearchResult], None] | None = None,
                ) -> list[SearchResult]:
     """Solve every task, ``jobs`` at a time (default: all cores); results in task order.
 
     ``on_result(index, result)`` is called as each search finishes (for progress bars).
-    ``grammar`` overrides the library's grammar.
+    ``grammar`` overrides the library's grammar; ``options`` configure the searcher (for the
+    enumerative one, fields of :class:`~hortus.search.EnumeratorConfig`).
     """
     if searcher not in SEARCHERS:
         raise ValueError(f"unknown searcher {searcher!r}; known: {', '.join(SEARCHERS)}")
@@ -64,7 +65,8 @@ def solve_many(tasks: Sequence[Task], library: Library | str | None = None, *,
         try:
             for i, result in executor.map_unordered(
                     _search_job, jobs_, setup=_setup_worker,
-                    setup_args=(json.dumps(grammar.to_json()), searcher)):
+                    setup_args=(json.dumps(grammar.to_json()), searcher,
+                                json.dumps(options or {}))):
                 results[i] = result
                 if lib is not None and run_id is not None:
                     lib.add_result(run_id, tasks[i], result)
@@ -103,10 +105,10 @@ def _run_stats(results: Sequence[SearchResult | None], started: float) -> dict[s
 _worker: dict[str, Any] = {}
 
 
-def _setup_worker(grammar_json: str, searcher: str) -> None:
+def _setup_worker(grammar_json: str, searcher: str, options_json: str = "{}") -> None:
     """Runs once in each worker: rebuild the grammar (sent as JSON text) and the searcher."""
     _worker["grammar"] = Grammar.from_json(json.loads(grammar_json))
-    _worker["searcher"] = SEARCHERS[searcher]()
+    _worker["searcher"] = SEARCHERS[searcher].from_options(json.loads(options_json))
 
 
 def _search_job(job: tuple[Task, SearchBudget]) -> SearchResult:

@@ -117,8 +117,8 @@ def run_enumerate(grammar: str, request: str, durations: list[float], results_di
     path = write(results_dir, "enumerate", report)
     if console is not None:
         table = Table(title=f"Enumerator: {grammar} grammar, {request}")
-        for col in ("budget (s)", "distinct programs", "programs/s", "derivations/s", "mass",
-                    "finite-mass coverage", "cost levels"):
+        for col in ("seconds", "programs", "programs/s", "derivations/s", "mass",
+                    "coverage", "levels"):
             table.add_column(col, justify="right")
         for r in runs:
             table.add_row(f"{r['seconds']:g}", f"{r['programs']:,}",
@@ -126,8 +126,9 @@ def run_enumerate(grammar: str, request: str, durations: list[float], results_di
                           f"{r['derivations_per_second']:,.0f}", f"{r['mass']:.4f}",
                           f"{r['coverage']:.2%}", str(r["levels"]))
         console.print(table)
-        console.print(f"mass of all finite programs: {report['finite_mass']:.4f}; "
-                      f"with Program objects built: "
-                      f"{report['materialized_programs_per_second']:,.0f} programs/s")
+        console.print(f"programs: distinct program texts; coverage: mass over the mass of all "
+                      f"finite programs ({report['finite_mass']:.4f}); with a Program object "
+                      f"built for each: {report['materialized_programs_per_second']:,.0f} "
+                      f"programs/s")
         console.print(f"written to {path}")
     return report

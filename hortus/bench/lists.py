@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
+from hortus.bench._plot import solved_curve
 from hortus.bench._report import write
 from hortus.eval.budget import Budget
 from hortus.eval.interpreter import run as run_program
@@ -37,7 +38,8 @@ class Row:
     solved: bool  # a program fits the examples the search saw
     right: bool  # ... and is right on every held-out example
     program: str | None
-    time: float
+    time: float  # seconds the search ran
+    found: float | None  # seconds until the returned program was found
     tried: int
     cut: str | None
     peak_mb: float  # peak memory of the worker process so far
@@ -58,9 +60,17 @@ def held_out_right(result: SearchResult, held: Task) -> bool:
 
 
 def run_lists(timeout: float, jobs: int | None, grammar: str, train: int, limit: int | None,
-              results_dir: Path, console: Console | None, progress: Console | None = None
+              results_dir: Path, console: Console | None, progress: Console | None = None,
+              names: list[str] | None = None, lambda_equivalence: bool = True,
               ) -> dict[str, Any]:
-    tasks = bundled("lists")[:limit]
+    tasks = bundled("lists")
+    if names:
+        known = {t.name: t for t in tasks}
+        missing = [n for n in names if n not in known]
+        if missing:
+            raise ValueError(f"no list task named {', '.join(map(repr, missing))}")
+        tasks = [known[n] for n in names]
+    tasks = tasks[:limit]
     splits = [t.split(train) for t in tasks]
     g = Grammar.uniform(primitive_set(grammar))
     start = time.perf_counter()
@@ -69,15 +79,18 @@ def run_lists(timeout: float, jobs: int | None, grammar: str, train: int, limit:
                   disable=progress is None or not progress.is_terminal) as bar:
         job = bar.add_task("searching", total=len(tasks))
         results = solve_many([s[0] for s in splits], None, grammar=g, timeout=timeout, jobs=jobs,
+                             options={"lambda_equivalence": lambda_equivalence},
                              on_result=lambda i, r: bar.update(job, advance=1))
     wall = time.perf_counter() - start
     rows = [Row(r.task, r.solved, held_out_right(r, held),
-                str(r.best.program) if r.best else None, r.time, r.tried, r.cut,
+                str(r.best.program) if r.best else None, r.time,
+                r.best.time if r.best else None, r.tried, r.cut,
                 float(r.stats.get("worker_peak_mb", 0.0)))
             for (_, held), r in zip(splits, results, strict=True)]
-    solved_times = sorted(row.time for row in rows if row.solved)
+    solved_times = sorted(row.found for row in rows if row.found is not None)
     summary = {
         "tasks": len(rows), "timeout": timeout, "grammar": grammar, "train_examples": train,
+        "lambda_equivalence": lambda_equivalence,
         "solved": sum(row.solved for row in rows),
         "right_on_held_out": sum(row.right for row in rows),
         "median_time_to_solve": statistics.median(solved_times) if solved_times else None,
@@ -85,21 +98,27 @@ def run_lists(timeout: float, jobs: int | None, grammar: str, train: int, limit:
         "wall_time": wall, "jobs": jobs,
         "worker_peak_mb": max((row.peak_mb for row in rows), default=0.0),
         "solved_within": {f"{t:g}": sum(x <= t for x in solved_times)
-                          for t in CURVE if t <= timeout},
+                          for t in (*(c for c in CURVE if c < timeout), timeout)},
     }
     report = {"summary": summary, "tasks": [asdict(row) for row in rows]}
-    path = write(results_dir, f"lists-{timeout:g}s", report)
+    name = f"lists-{timeout:g}s" + ("" if lambda_equivalence else "-no-lambda-equivalence")
+    name = name if not names else f"{name}-selected"
+    path = write(results_dir, name, report)
+    picture = solved_curve({"found": solved_times}, len(rows), timeout,
+                           results_dir / f"{name}.png",
+                           f"DreamCoder list tasks, {grammar} grammar")
     if console is not None:
         show(summary, rows, console)
-        console.print(f"written to {path}")
+        console.print(f"written to {path}" + (f" and {picture}" if picture else ""))
     return report
 
 
 def show(summary: dict[str, Any], rows: list[Row], console: Console) -> None:
     table = Table(title=f"DreamCoder list tasks, {summary['grammar']} grammar, "
-                        f"{summary['timeout']:g} s per task")
-    for col in ("tasks", "solved", "right on held-out", "median time (s)", "programs tried",
-                "wall time (s)", "peak MB / worker"):
+                        f"{summary['timeout']:g} s per task"
+                        + ("" if summary["lambda_equivalence"] else ", no lambda equivalence"))
+    for col in ("tasks", "solved", "right on held-out", "median time to solve (s)",
+                "programs tried", "wall time (s)", "peak MB / worker"):
         table.add_column(col, justify="right")
     med = summary["median_time_to_solve"]
     table.add_row(str(summary["tasks"]), str(summary["solved"]),
@@ -107,7 +126,7 @@ def show(summary: dict[str, Any], rows: list[Row], console: Console) -> None:
                   f"{summary['programs_tried']:,}", f"{summary['wall_time']:.0f}",
                   f"{summary['worker_peak_mb']:.0f}")
     console.print(table)
-    curve = Table(title="Time to solve")
+    curve = Table(title="Time to find the program")
     curve.add_column("within (s)", justify="right")
     curve.add_column("tasks solved", justify="right")
     for t, n in summary["solved_within"].items():

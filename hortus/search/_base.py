@@ -65,6 +65,13 @@ class Searcher(ABC):
 
     name: ClassVar[str]
 
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> Searcher:
+        """A searcher configured from plain JSON options (what worker processes receive)."""
+        if options:
+            raise ValueError(f"{cls.name} takes no options, got {sorted(options)}")
+        return cls()
+
     @abstractmethod
     def search(self, task: Task, grammar: Grammar, budget: SearchBudget) -> SearchResult:
         """Search for programs of ``task.request`` that fit all of ``task``'s examples."""

@@ -10,8 +10,8 @@ does not reorder close programs), or when a budget runs out; it says which.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
-from typing import ClassVar
+from dataclasses import dataclass, field, fields
+from typing import Any, ClassVar
 
 from hortus.eval.budget import Budget
 from hortus.lang.runtime import METER
@@ -40,6 +40,14 @@ class EnumerativeSearcher(Searcher):
     def __init__(self, config: EnumeratorConfig | None = None) -> None:
         self.config = config or EnumeratorConfig()
         self._cfgs: dict[tuple[int, Type], tuple[Grammar, CFG]] = {}
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> EnumerativeSearcher:
+        known = {f.name for f in fields(EnumeratorConfig)} - {"cfg"}
+        unknown = set(options) - known
+        if unknown:
+            raise ValueError(f"unknown options {sorted(unknown)}; known: {sorted(known)}")
+        return cls(EnumeratorConfig(**options))
 
     def compiled(self, grammar: Grammar, request: Type) -> CFG:
         """The grammar compiled for ``request``, reused across tasks of the same type."""

@@ -31,3 +31,16 @@ def test_bench_lists_writes_json(tmp_path: Path) -> None:
     assert 0 <= summary["right_on_held_out"] <= summary["solved"] <= 3
     rows = json.loads((tmp_path / "lists-1s.json").read_text())["tasks"]
     assert [r["task"] for r in rows][:1] == ["add-k with k=0"]
+    assert (tmp_path / "lists-1s.png").read_bytes().startswith(b"\x89PNG")  # dev installs matplotlib
+
+
+def test_bench_lists_named_tasks_and_ablation(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["bench", "lists", "--task", "len", "--task", "sum",
+                                 "--timeout", "2", "--jobs", "1", "--no-lambda-equivalence",
+                                 "--results", str(tmp_path), "--json"])
+    assert result.exit_code == 0, result.output
+    summary = json.loads(result.stdout)
+    assert summary["tasks"] == 2 and summary["solved"] == 2
+    assert summary["lambda_equivalence"] is False
+    bad = runner.invoke(app, ["bench", "lists", "--task", "no-such-task"])
+    assert bad.exit_code == 2 and "no-such-task" in bad.stderr

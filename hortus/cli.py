@@ -122,12 +122,14 @@ def result_json(r: SearchResult) -> dict[str, Any]:
 def show_results(results: list[SearchResult]) -> None:
     table = Table(title="Programs found", show_lines=False)
     table.add_column("task", overflow="fold")
-    table.add_column("best program", overflow="fold")
+    table.add_column("best program(s)", overflow="fold")
     table.add_column("time (s)", justify="right")
     table.add_column("programs tried", justify="right")
     for r in results:
-        best = r.best
-        program = str(best.program) if best else f"[dim]not found ({r.cut or 'exhausted'})[/]"
+        if r.solutions:
+            program = "\n".join(str(c.program) for c in r.solutions)
+        else:
+            program = f"[dim]not found ({r.cut or 'exhausted'})[/]"
         table.add_row(r.task, program, f"{r.time:.2f}", f"{r.tried:,}")
     out.print(table)
     solved = sum(r.solved for r in results)

@@ -101,10 +101,11 @@ def run_lists(timeout: float, jobs: int | None, grammar: str, train: int, limit:
                           for t in (*(c for c in CURVE if c < timeout), timeout)},
     }
     report = {"summary": summary, "tasks": [asdict(row) for row in rows]}
-    name = f"lists-{timeout:g}s" + ("" if lambda_equivalence else "-no-lambda-equivalence")
+    name = f"lists-{grammar}-{timeout:g}s" + ("" if lambda_equivalence
+                                              else "-no-lambda-equivalence")
     name = name if not names else f"{name}-selected"
     path = write(results_dir, name, report)
-    picture = solved_curve({"found": solved_times}, len(rows), timeout,
+    picture = solved_curve({"solved": solved_times}, len(rows), timeout,
                            results_dir / f"{name}.png",
                            f"DreamCoder list tasks, {grammar} grammar")
     if console is not None:

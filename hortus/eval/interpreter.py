@@ -145,6 +145,8 @@ def compile_program(p: Program) -> Closure:
 def evaluate(p: Program, inputs: Sequence[Any], budget: Budget | None = None) -> Any:
     """Run ``p`` on run-time ``inputs`` (already converted) under ``budget``; errors raise."""
     budget = budget or Budget()
+    if budget.max_depth < MAX_COMPILE_DEPTH and p.depth() > budget.max_depth:
+        raise BudgetExceeded("depth", f"program nested deeper than {budget.max_depth} levels")
     with budget.active():
         try:
             # Compiling evaluates routines that are constants: that runs under the budget too.
@@ -174,7 +176,8 @@ def run(p: Program, inputs: Sequence[Any], budget: Budget | None = None) -> Any:
     except RecursionError:
         raise BudgetExceeded("depth", "the program is nested too deeply to type") from None
     arg_types = arguments(tp)
-    if len(inputs) > len(arg_types):
+    if len(inputs) != len(arg_types):
+        # Fewer inputs would return a function, which is not a value one can print or store.
         raise TypeError(f"program of type {tp} takes {len(arg_types)} input(s), "
                         f"got {len(inputs)}")
     fresh, s = Fresh("r"), {}  # type: Fresh, Subst

@@ -101,9 +101,19 @@ def test_routines_run_like_their_bodies() -> None:
     assert parse("#(lambda (lambda (+ $0 $1)))")(2, 3) == 5
 
 
-def test_programs_with_too_few_inputs_return_functions() -> None:
-    add = parse("(lambda (lambda (+ $1 $0)))")(10)
-    assert callable(add) and add(5) == 15
+def test_programs_need_all_their_inputs() -> None:
+    # A partial application would hand back an unbudgeted function over internal values.
+    add = parse("(lambda (lambda (+ $1 $0)))")
+    with pytest.raises(TypeError, match="takes 2 input\\(s\\), got 1"):
+        add(10)
+    assert add(10, 5) == 15
+
+
+def test_depth_budget() -> None:
+    p = parse("(lambda (+ 1 (+ 1 (+ 1 (+ 1 $0)))))")
+    assert p(1) == 5
+    with pytest.raises(BudgetExceeded, match="depth budget exceeded"):
+        p(1, budget=Budget(max_depth=3))
 
 
 def test_hole_refuses_to_run() -> None:

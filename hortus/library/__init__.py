@@ -6,13 +6,14 @@ from hortus.library.engine import DEFAULT_URL, ENV_VAR
 from hortus.library.errors import LibraryError
 from hortus.library.records import (
     BlobRecord,
+    PhaseRecord,
     RoutineRecord,
     RunRecord,
     SearchRecord,
     SolutionRecord,
     TaskRecord,
 )
-from hortus.library.store import Library
+from hortus.library.store import Library, NewRoutine
 
 __all__ = [
     "DEFAULT_URL",
@@ -20,6 +21,8 @@ __all__ = [
     "BlobRecord",
     "Library",
     "LibraryError",
+    "NewRoutine",
+    "PhaseRecord",
     "RoutineRecord",
     "RunRecord",
     "SearchRecord",

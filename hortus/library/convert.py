@@ -6,9 +6,18 @@ import json
 from datetime import UTC, datetime
 
 from hortus.library.codec import loads_dict
-from hortus.library.models import BlobRow, RoutineRow, RunRow, SearchRow, SolutionRow, TaskRow
+from hortus.library.models import (
+    BlobRow,
+    PhaseRow,
+    RoutineRow,
+    RunRow,
+    SearchRow,
+    SolutionRow,
+    TaskRow,
+)
 from hortus.library.records import (
     BlobRecord,
+    PhaseRecord,
     RoutineRecord,
     RunRecord,
     SearchRecord,
@@ -47,6 +56,11 @@ def search(row: SearchRow, task_name: str) -> SearchRecord:
 def solution(row: SolutionRow, run_id: int, task_name: str) -> SolutionRecord:
     return SolutionRecord(row.id, row.search_id, run_id, row.task_id, task_name, row.rank,
                           row.program, row.logprior, row.time, row.tried)
+
+
+def phase(row: PhaseRow) -> PhaseRecord:
+    return PhaseRecord(row.id, row.run_id, row.iteration, row.phase, loads_dict(row.stats),
+                       utc(row.created_at))
 
 
 def blob(row: BlobRow) -> BlobRecord:

@@ -115,6 +115,18 @@ class SolutionRow(Base):
     tried: Mapped[int] = mapped_column(Integer)
 
 
+class PhaseRow(Base):
+    __tablename__ = "phases"
+    __table_args__ = (UniqueConstraint("run_id", "iteration", "phase", name="uq_phases_step"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id"), index=True)
+    iteration: Mapped[int] = mapped_column(Integer)
+    phase: Mapped[str] = mapped_column(String(32))  # "wake" | "abstraction" | "dreams" | "test"
+    stats: Mapped[str] = mapped_column(Text)  # JSON
+    created_at: Mapped[datetime] = mapped_column(DateTime)
+
+
 class BlobRow(Base):
     __tablename__ = "blobs"
 

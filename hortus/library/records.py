@@ -44,6 +44,18 @@ class TaskRecord:
 
 
 @dataclass(frozen=True)
+class PhaseRecord:
+    """A completed phase of one iteration of a learning run."""
+
+    id: int
+    run_id: int
+    iteration: int
+    phase: str
+    stats: dict[str, Any]
+    created_at: datetime
+
+
+@dataclass(frozen=True)
 class RunRecord:
     """One invocation of a command that searched or learned."""
 

@@ -15,7 +15,7 @@ from hortus.library.models import TABLES, VERSION_TABLE, Base, MetaRow, RoutineR
 if TYPE_CHECKING:
     from alembic.config import Config
 
-REVISIONS = ("0001", "0002")  # oldest first; keep in step with migrations/versions
+REVISIONS = ("0001", "0002", "0003")  # oldest first; keep in step with migrations/versions
 HEAD = REVISIONS[-1]
 MIGRATIONS = Path(__file__).with_name("migrations")
 PRIMITIVE_SET = "base"

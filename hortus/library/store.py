@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
+from dataclasses import dataclass
 from types import TracebackType
 from typing import Any
 
@@ -22,6 +23,7 @@ from hortus.library.models import (
     BigramRow,
     BlobRow,
     MetaRow,
+    PhaseRow,
     RoutineRow,
     RunRow,
     SearchRow,
@@ -30,6 +32,7 @@ from hortus.library.models import (
 )
 from hortus.library.records import (
     BlobRecord,
+    PhaseRecord,
     RoutineRecord,
     RunRecord,
     SearchRecord,
@@ -127,34 +130,21 @@ class Library:
     def add_routine(self, program: Routine | Program, name: str, weight: float = 0.0,
                     provenance: Mapping[str, Any] | None = None) -> RoutineRecord:
         """Add an invented routine under a new name (a primitive's name is refused)."""
-        from hortus.lang.infer import ProgramTypeError, infer
-        from hortus.lang.primitives import resolve_builtin
-
-        if not isinstance(name, str) or not _NAME.fullmatch(name) or name in ("lambda", "lam"):
-            raise LibraryError(f"{name!r} cannot name a routine: a name is one word without "
-                               f"spaces, parentheses or '#', not starting with '$' or '?'")
-        if resolve_builtin(name) is not None:
-            raise LibraryError(f"{name!r} is the name of a built-in primitive; choose another "
-                               f"name for the routine")
-        body = program.body if isinstance(program, Routine) else program
-        try:
-            tp = infer(body)
-        except ProgramTypeError as e:
-            raise LibraryError(f"routine {name!r} does not type-check: {e}") from None
-        text = show(body)
+        new = NewRoutine(program, name, weight, provenance)
+        row = _checked_routine(new)
         with self._session(write=True) as s:
-            if s.scalar(select(RoutineRow.id).where(RoutineRow.name == name)) is not None:
-                raise LibraryError(f"library {self._where} already has a routine named {name!r}")
-            same = s.scalar(select(RoutineRow.name).where(RoutineRow.body == text))
-            if same is not None:
-                raise LibraryError(f"library {self._where} already has this routine, "
-                                   f"named {same!r}: {text}")
-            row = RoutineRow(name=name, kind="invented", type=str(tp), body=text,
-                             weight=float(weight), provenance=dumps(dict(provenance or {})),
-                             created_at=schema.now())
-            s.add(row)
-            s.flush()
-            return convert.routine(row)
+            return convert.routine(self._insert_routine(s, row))
+
+    def _insert_routine(self, s: Session, row: RoutineRow) -> RoutineRow:
+        if s.scalar(select(RoutineRow.id).where(RoutineRow.name == row.name)) is not None:
+            raise LibraryError(f"library {self._where} already has a routine named {row.name!r}")
+        same = s.scalar(select(RoutineRow.name).where(RoutineRow.body == row.body))
+        if same is not None:
+            raise LibraryError(f"library {self._where} already has this routine, "
+                               f"named {same!r}: {row.body}")
+        s.add(row)
+        s.flush()
+        return row
 
     def grammar(self) -> Grammar:
         """The library's routines, weights, bigram table and variable weight as a Grammar."""
@@ -196,18 +186,21 @@ class Library:
     def save_grammar(self, grammar: Grammar) -> None:
         """Store the grammar's weights, bigram table and variable weight, all or nothing."""
         with self._session(write=True) as s:
-            rows = list(s.scalars(select(RoutineRow)))
-            by_name = {r.name: r for r in rows}
-            by_body = {r.body: r for r in rows if r.body is not None}
-            for prod in grammar.productions:
-                self._row_of(prod.program, by_name, by_body).weight = float(prod.logweight)
-            s.execute(delete(BigramRow))
-            table = [{"parent": parent, "arg": int(arg), "child": child, "logweight": float(w)}
-                     for (parent, arg), weights in grammar.bigram.items()
-                     for child, w in weights.items()]
-            if table:
-                s.execute(insert(BigramRow), table)
-            self._set_meta(s, "log_variable", repr(float(grammar.log_variable)))
+            self._write_grammar(s, grammar)
+
+    def _write_grammar(self, s: Session, grammar: Grammar) -> None:
+        rows = list(s.scalars(select(RoutineRow)))
+        by_name = {r.name: r for r in rows}
+        by_body = {r.body: r for r in rows if r.body is not None}
+        for prod in grammar.productions:
+            self._row_of(prod.program, by_name, by_body).weight = float(prod.logweight)
+        s.execute(delete(BigramRow))
+        table = [{"parent": parent, "arg": int(arg), "child": child, "logweight": float(w)}
+                 for (parent, arg), weights in grammar.bigram.items()
+                 for child, w in weights.items()]
+        if table:
+            s.execute(insert(BigramRow), table)
+        self._set_meta(s, "log_variable", repr(float(grammar.log_variable)))
 
     def _row_of(self, program: Program, by_name: Mapping[str, RoutineRow],
                 by_body: Mapping[str, RoutineRow]) -> RoutineRow:
@@ -330,23 +323,100 @@ class Library:
     def put_blob(self, name: str, data: bytes, kind: str,
                  meta: Mapping[str, Any] | None = None) -> BlobRecord:
         """Store bytes under ``name``, replacing what was there."""
-        payload, meta_text = bytes(data), dumps(dict(meta or {}))
         with self._session(write=True) as s:
-            row = s.scalar(select(BlobRow).where(BlobRow.name == name))
-            if row is None:
-                row = BlobRow(name=name, kind=kind, data=payload, meta=meta_text,
-                              created_at=schema.now())
-                s.add(row)
-            else:
-                row.kind, row.data, row.meta, row.created_at = (kind, payload, meta_text,
-                                                                schema.now())
-            s.flush()
-            return convert.blob(row)
+            return convert.blob(_write_blob(s, name, data, kind, meta))
 
     def get_blob(self, name: str) -> BlobRecord | None:
         with self._session() as s:
             row = s.scalar(select(BlobRow).where(BlobRow.name == name))
             return None if row is None else convert.blob(row)
+
+    # ---------------------------------------------------------------- phases of learning runs
+
+    def complete_phase(self, run_id: int, iteration: int, phase: str,
+                       stats: Mapping[str, Any], *, routines: Sequence[NewRoutine] = (),
+                       grammar: Grammar | None = None,
+                       blobs: Sequence[tuple[str, bytes, str, Mapping[str, Any]]] = (),
+                       ) -> PhaseRecord:
+        """Record a completed phase with everything it produced, in one transaction.
+
+        New routines are added before the grammar (which may weigh them) is saved; a phase
+        is either stored whole or not at all, so a killed run resumes after its last phase.
+        """
+        rows = [_checked_routine(r) for r in routines]
+        with self._session(write=True) as s:
+            if s.get(RunRow, run_id) is None:
+                raise LibraryError(f"library {self._where} has no run {run_id}")
+            done = s.scalar(select(PhaseRow.id).where(PhaseRow.run_id == run_id,
+                                                       PhaseRow.iteration == iteration,
+                                                       PhaseRow.phase == phase))
+            if done is not None:
+                raise LibraryError(f"run {run_id} already completed phase {phase!r} of "
+                                   f"iteration {iteration}")
+            for row in rows:
+                self._insert_routine(s, row)
+            if grammar is not None:
+                self._write_grammar(s, grammar)
+            for name, data, kind, meta in blobs:
+                _write_blob(s, name, data, kind, meta)
+            record = PhaseRow(run_id=run_id, iteration=iteration, phase=phase,
+                              stats=dumps(dict(stats)), created_at=schema.now())
+            s.add(record)
+            s.flush()
+            return convert.phase(record)
+
+    def phases(self, run_id: int | None = None) -> list[PhaseRecord]:
+        """Completed phases (of one run), in the order they were completed."""
+        stmt = select(PhaseRow).order_by(PhaseRow.id)
+        if run_id is not None:
+            stmt = stmt.where(PhaseRow.run_id == run_id)
+        with self._session() as s:
+            return [convert.phase(r) for r in s.scalars(stmt)]
+
+
+@dataclass(frozen=True)
+class NewRoutine:
+    """An invented routine to add: its program (or body), name, weight and provenance."""
+
+    program: Routine | Program
+    name: str
+    weight: float = 0.0
+    provenance: Mapping[str, Any] | None = None
+
+
+def _checked_routine(new: NewRoutine) -> RoutineRow:
+    """The row for a new routine, checked (name, type) before any transaction starts."""
+    from hortus.lang.infer import ProgramTypeError, infer
+    from hortus.lang.primitives import resolve_builtin
+
+    name = new.name
+    if not isinstance(name, str) or not _NAME.fullmatch(name) or name in ("lambda", "lam"):
+        raise LibraryError(f"{name!r} cannot name a routine: a name is one word without "
+                           f"spaces, parentheses or '#', not starting with '$' or '?'")
+    if resolve_builtin(name) is not None:
+        raise LibraryError(f"{name!r} is the name of a built-in primitive; choose another "
+                           f"name for the routine")
+    body = new.program.body if isinstance(new.program, Routine) else new.program
+    try:
+        tp = infer(body)
+    except ProgramTypeError as e:
+        raise LibraryError(f"routine {name!r} does not type-check: {e}") from None
+    return RoutineRow(name=name, kind="invented", type=str(tp), body=show(body),
+                      weight=float(new.weight), provenance=dumps(dict(new.provenance or {})),
+                      created_at=schema.now())
+
+
+def _write_blob(s: Session, name: str, data: bytes, kind: str,
+                meta: Mapping[str, Any] | None) -> BlobRow:
+    payload, meta_text = bytes(data), dumps(dict(meta or {}))
+    row = s.scalar(select(BlobRow).where(BlobRow.name == name))
+    if row is None:
+        row = BlobRow(name=name, kind=kind, data=payload, meta=meta_text, created_at=schema.now())
+        s.add(row)
+    else:
+        row.kind, row.data, row.meta, row.created_at = kind, payload, meta_text, schema.now()
+    s.flush()
+    return row
 
 
 class _EncodedTask:

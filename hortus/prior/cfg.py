@@ -180,7 +180,7 @@ class CFG:
                 continue
             total = rule.logp
             for arg, sub, binders in zip(args, rule.args, rule.binders, strict=True):
-                body = _strip_lambdas(arg, binders)
+                body = strip_lambdas(arg, binders)
                 total += -math.inf if body is None else self._logprob(body, sub)
                 if total == -math.inf:
                     break
@@ -260,7 +260,7 @@ class CFG:
         return t in self.universe
 
 
-def _strip_lambdas(p: Program, n: int) -> Program | None:
+def strip_lambdas(p: Program, n: int) -> Program | None:
     """The body under ``n`` lambdas, or None if ``p`` has fewer."""
     for _ in range(n):
         if not isinstance(p, Lambda):

@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 
 from hortus.library import DEFAULT_URL, Library, LibraryError
+from hortus.library.schema import HEAD
 
 
 def test_create_then_reopen_keeps_data(lib_path: Path) -> None:
@@ -60,7 +61,7 @@ def test_sqlite_settings(lib_path: Path) -> None:
     Library.open(lib_path).close()
     with sqlite3.connect(lib_path) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
-        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == "0002"
+        assert conn.execute("SELECT version_num FROM alembic_version").fetchone()[0] == HEAD
 
 
 def test_text_file_is_refused_by_name(tmp_path: Path) -> None:

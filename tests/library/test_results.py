@@ -114,3 +114,30 @@ def test_blobs(lib_path: Path) -> None:
         blob = lib.get_blob("weights")
         assert blob is not None
         assert (blob.data, blob.kind, blob.meta) == (b"new", "safetensors", {"step": 2})
+
+
+def test_complete_phase_stores_everything_or_nothing(tmp_path: Path) -> None:
+    from hortus.lang.parse import parse
+    from hortus.lang.program import Routine
+    from hortus.library import LibraryError, NewRoutine
+
+    with Library.open(tmp_path / "lib.db") as lib:
+        run = lib.start_run("learn", {"iterations": 1})
+        inc = NewRoutine(Routine(parse("(lambda (map (lambda (+ $0 1)) $0))")), "inc-all",
+                         -1.0, {"tasks": ["a"]})
+        grammar = lib.grammar()
+        lib.complete_phase(run, 0, "abstraction", {"new": 1}, routines=[inc],
+                           blobs=[("model", b"\x00\x01", "safetensors", {"v": 1})])
+        assert [r.name for r in lib.routines() if r.kind == "invented"] == ["inc-all"]
+        (phase,) = lib.phases(run)
+        assert (phase.iteration, phase.phase, phase.stats) == (0, "abstraction", {"new": 1})
+        blob = lib.get_blob("model")
+        assert blob is not None and blob.data == b"\x00\x01"
+        # the same phase twice is refused, and a failing phase leaves nothing behind
+        with pytest.raises(LibraryError, match="already completed"):
+            lib.complete_phase(run, 0, "abstraction", {})
+        dup = NewRoutine(Routine(parse("(lambda (map (lambda (+ $0 2)) $0))")), "inc-all")
+        with pytest.raises(LibraryError, match="already has a routine named"):
+            lib.complete_phase(run, 1, "abstraction", {}, routines=[dup], grammar=grammar)
+        assert len(lib.phases(run)) == 1
+        assert len(lib.routines()) == len(grammar.productions) + 1

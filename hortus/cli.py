@@ -80,6 +80,9 @@ def solve(
     jobs: Annotated[int | None, typer.Option(help="Parallel searches (default: all cores).")
                     ] = None,
     top: Annotated[int, typer.Option(help="Programs to return per task.")] = 1,
+    prior: Annotated[str, typer.Option(
+        help="uniform, library (its fitted weights) or recognition (its trained model).")
+    ] = "library",
     json_out: JsonOpt = False,
 ) -> None:
     """Search for a program for every task, record the results in the library, show a table."""
@@ -104,8 +107,11 @@ def solve(
             if json_out:
                 print(json.dumps(result_json(result)), flush=True)
 
-        results = solve_many(task_list, lib, timeout=timeout, top_k=top, jobs=jobs,
-                             on_result=on_result)
+        try:
+            results = solve_many(task_list, lib, timeout=timeout, top_k=top, jobs=jobs,
+                                 prior=prior, on_result=on_result)
+        except ValueError as e:
+            fail(str(e))
     if not json_out:
         show_results(results)
     raise typer.Exit(0 if solved == len(task_list) else EXIT_UNSOLVED)
@@ -135,6 +141,115 @@ def show_results(results: list[SearchResult]) -> None:
     solved = sum(r.solved for r in results)
     total = sum(r.time for r in results)
     out.print(f"solved {solved}/{len(results)} tasks; {total:.1f} s of search in all")
+
+
+# ------------------------------------------------------------ learn
+
+
+@app.command()
+def learn(
+    tasks: Annotated[str | None, typer.Argument(help="Task file or bundled set, e.g. 'lists' "
+                                                     "(not needed with --resume).")] = None,
+    library: LibraryOpt = None,
+    iterations: Annotated[int, typer.Option(help="Wake/abstraction/dreams cycles.")] = 3,
+    timeout: Annotated[float, typer.Option(help="Seconds of search per task.")] = 10.0,
+    batch: Annotated[int | None, typer.Option(help="Training tasks searched per iteration "
+                                                   "(default: all).")] = None,
+    test_split: Annotated[float, typer.Option(help="Fraction of tasks held out for testing.")
+                          ] = 0.0,
+    seed: Annotated[int, typer.Option(help="Seed of every random choice.")] = 0,
+    prior: Annotated[str, typer.Option(help="uniform, library or recognition.")
+                     ] = "recognition",
+    abstraction: Annotated[bool, typer.Option(help="Learn new routines.")] = True,
+    seen_examples: Annotated[int | None, typer.Option(
+        help="Examples a search sees; the others judge its program.")] = None,
+    max_programs: Annotated[int | None, typer.Option(
+        help="Programs tried per search at most (makes runs reproducible).")] = None,
+    dreams: Annotated[int, typer.Option(help="Dreams per iteration (recognition prior).")
+                      ] = 500,
+    jobs: Annotated[int | None, typer.Option(help="Parallel searches (default: all cores).")
+                    ] = None,
+    resume: Annotated[bool, typer.Option(help="Go on with the latest unfinished run.")] = False,
+    run_id: Annotated[int | None, typer.Option("--run", help="Run to resume.")] = None,
+) -> None:
+    """Lifelong learning: solve, abstract new routines, train the prior, and again."""
+    from hortus.learn import LearnConfig, Learner
+    from hortus.library import LibraryError
+
+    lib = open_library(library)
+    with lib, LearnProgress() as events:
+        try:
+            if resume or run_id is not None:
+                learner = Learner.resume(lib, run_id, events)
+                out.print(f"resuming learning run {learner.run_id}")
+            else:
+                if tasks is None:
+                    fail("give a task file (or --resume)")
+                config = LearnConfig(iterations=iterations, timeout=timeout, batch=batch,
+                                     test_split=test_split, seed=seed, prior=prior,
+                                     abstraction=abstraction, seen_examples=seen_examples,
+                                     max_programs=max_programs, dreams=dreams, jobs=jobs)
+                learner = Learner.start(lib, load_task_file(tasks), config, events, tasks)
+                out.print(f"learning run {learner.run_id}: {len(learner.train)} training "
+                          f"task(s), {len(learner.test)} test task(s)")
+            learner.run()
+        except (ValueError, LibraryError) as e:
+            fail(str(e))
+
+
+class LearnProgress:
+    """Progress bars for the phases of a learning run, and its table after each iteration."""
+
+    def __enter__(self) -> LearnProgress:
+        from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+        self.progress = Progress("[progress.description]{task.description}", BarColumn(),
+                                 MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                                 transient=True, disable=not err.is_terminal)
+        self.progress.__enter__()
+        self.bar: Any = None
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.progress.__exit__(None, None, None)
+
+    def phase_started(self, iteration: int, phase: str, total: int) -> None:
+        if self.bar is not None:
+            self.progress.remove_task(self.bar)
+        self.bar = self.progress.add_task(f"iteration {iteration}: {phase}", total=total)
+
+    def advanced(self, iteration: int, phase: str, detail: str) -> None:
+        if self.bar is not None:
+            self.progress.update(self.bar, advance=1)
+
+    def phase_done(self, iteration: int, phase: str, stats: dict[str, Any]) -> None:
+        if self.bar is not None:
+            self.progress.remove_task(self.bar)
+            self.bar = None
+        seconds = stats.get("seconds")
+        took = f" in {seconds:.1f} s" if isinstance(seconds, int | float) else ""
+        if phase in ("wake", "test"):
+            err.print(f"iteration {iteration} {phase}: solved {stats['solved']}/"
+                      f"{stats['tasks']}{took}")
+        else:
+            err.print(f"iteration {iteration} {phase} done{took}")
+
+    def iteration_done(self, row: Any) -> None:
+        table = Table(title=f"After iteration {row.iteration}")
+        for col in ("train solved", "test solved", "test right", "routines learned"):
+            table.add_column(col, justify="right")
+        test = "-" if row.test_solved is None else f"{row.test_solved}/{row.test_tasks}"
+        right = "-" if row.test_right is None else f"{row.test_right}/{row.test_tasks}"
+        table.add_row(f"{row.train_solved}/{row.train_tasks}", test, right,
+                      str(row.library_size))
+        out.print(table)
+        if row.new_routines:
+            new = Table(title="New routines")
+            for col in ("name", "type", "body", "uses"):
+                new.add_column(col, overflow="fold")
+            for r in row.new_routines:
+                new.add_row(r["name"], r["type"], r["body"], str(r.get("uses", "")))
+            out.print(new)
 
 
 # ------------------------------------------------------------ run
@@ -197,6 +312,31 @@ def _jsonable(v: Any) -> Any:
     if isinstance(v, Graph):
         return [list(e) for e in v.edges()]
     return v
+
+
+# ------------------------------------------------------------ report
+
+
+@app.command("report")
+def report(
+    library: LibraryOpt = None,
+    run_id: Annotated[int | None, typer.Option(
+        "--run", help="Run to report (default: the latest learning run).")] = None,
+    out_file: Annotated[Path, typer.Option("--out", "-o", help="HTML file to write.")
+                        ] = Path("report.html"),
+) -> None:
+    """Write one self-contained HTML page: learning curves, iterations, routines, solutions."""
+    from hortus.library import LibraryError
+    from hortus.report import write_report
+
+    with open_library(library) as lib:
+        try:
+            path = write_report(lib, out_file, run_id=run_id)
+        except LibraryError as e:
+            fail(str(e))
+        except OSError as e:
+            fail(f"cannot write {out_file}: {e.strerror or e}")
+    out.print(f"wrote {path}", highlight=False)
 
 
 # ------------------------------------------------------------ library
@@ -262,6 +402,75 @@ def library_solutions(
     out.print(table)
 
 
+@library_app.command("export")
+def library_export(
+    file: Annotated[Path, typer.Argument(help="Library file to write (a zip).")],
+    library: LibraryOpt = None,
+    tasks: Annotated[bool, typer.Option("--tasks/--no-tasks",
+                                        help="Include tasks and their best solutions.")] = True,
+    json_out: JsonOpt = False,
+) -> None:
+    """Write the library's routines, weights, models (and tasks) to a portable zip file."""
+    from hortus.library import LibraryError
+    from hortus.library.portable import export_library
+
+    with open_library(library) as lib:
+        try:
+            summary = export_library(lib, file, tasks=tasks)
+        except LibraryError as e:
+            fail(str(e))
+    if json_out:
+        print(json.dumps(summary.to_json()))
+        return
+    for note in summary.skipped:
+        err.print(f"[yellow]left out:[/] {note}", highlight=False, soft_wrap=True)
+    out.print(f"wrote {summary.path}: {summary.routines} routines, {len(summary.blobs)} "
+              f"models, {summary.tasks} tasks ({summary.solutions} solved)", highlight=False)
+
+
+@library_app.command("import")
+def library_import(
+    file: Annotated[Path, typer.Argument(help="Library file written by 'library export'.")],
+    library: LibraryOpt = None,
+    replace_weights: Annotated[bool, typer.Option(
+        "--replace-weights", help="Take all weights, the bigram table and models of the same "
+                                  "name from the file (default: new routines' weights only).")
+    ] = False,
+    rename: Annotated[bool, typer.Option(
+        "--rename", help="Add a routine whose name is taken by another body as NAME-2.")
+    ] = False,
+    tasks: Annotated[bool, typer.Option("--tasks/--no-tasks",
+                                        help="Import the file's tasks and solutions.")] = True,
+    json_out: JsonOpt = False,
+) -> None:
+    """Merge a library file into the library: all of it, or nothing and an error (exit 2)."""
+    from hortus.library import LibraryError
+    from hortus.library.portable import import_library
+
+    with open_library(library) as lib:
+        try:
+            summary = import_library(lib, file, replace_weights=replace_weights,
+                                     rename=rename, tasks=tasks)
+        except LibraryError as e:
+            fail(str(e))
+    if json_out:
+        print(json.dumps(summary.to_json()))
+        return
+    table = Table(title=f"Imported {summary.path}", show_header=False)
+    table.add_row("routines added", ", ".join(summary.added) or "-")
+    table.add_row("already present", ", ".join(f"{a} (as {b})" for a, b in summary.skipped)
+                  or "-")
+    table.add_row("renamed", ", ".join(f"{a} -> {b}" for a, b in summary.renamed) or "-")
+    table.add_row("weights", "all replaced" if summary.weights_replaced else
+                  "new routines only")
+    table.add_row("models", ", ".join([*summary.blobs_added,
+                                       *(f"{b} (replaced)" for b in summary.blobs_replaced),
+                                       *(f"{b} (kept the library's)" for b in
+                                         summary.blobs_kept)]) or "-")
+    table.add_row("tasks", f"{summary.tasks} new, {summary.solutions} solutions recorded")
+    out.print(table)
+
+
 # ------------------------------------------------------------ benchmarks
 
 
@@ -312,6 +521,33 @@ def bench_lists(
         fail(str(e))
     if json_out:
         print(json.dumps(report["summary"]))
+
+
+@bench_app.command("learn-lists")
+def bench_learn_lists(
+    iterations: Annotated[int, typer.Option(help="Learning iterations.")] = 3,
+    timeout: Annotated[float, typer.Option(help="Seconds of search per task.")] = 10.0,
+    seed: Annotated[int, typer.Option(help="Seed of the split and of learning.")] = 0,
+    jobs: Annotated[int | None, typer.Option(help="Parallel searches (default: all cores).")
+                    ] = None,
+    system: Annotated[list[str] | None, typer.Option(
+        help="full, no-recognition, no-abstraction, no-learning (repeatable; default all).")
+    ] = None,
+    dreams: Annotated[int, typer.Option(help="Dreams per iteration.")] = 500,
+    results: ResultsOpt = Path("benchmarks/results"),
+    json_out: JsonOpt = False,
+) -> None:
+    """Lifelong learning on the DreamCoder list tasks, with ablations, on held-out tasks."""
+    from hortus.bench.learn_lists import SYSTEMS, run_learn_lists
+
+    try:
+        report = run_learn_lists(iterations, timeout, seed, jobs, system or list(SYSTEMS),
+                                 results, dreams, None if json_out else out)
+    except ValueError as e:
+        fail(str(e))
+    if json_out:
+        print(json.dumps({k: {m: v for m, v in r.items() if m != "test_times"}
+                          for k, r in report["systems"].items()}))
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from hortus.executors import Executor, LocalExecutor
 from hortus.lang.primitives import primitive_set
+from hortus.prior import LibraryPrior, Prior, UniformPrior
 from hortus.prior.grammar import Grammar
 from hortus.search import SEARCHERS, SearchBudget, Searcher, SearchResult
 from hortus.tasks.task import Task
@@ -22,15 +23,51 @@ def base_grammar() -> Grammar:
     return Grammar.uniform(primitive_set("base"))
 
 
+MODEL_BLOB = "recognition"  # the library blob holding the recognition model
+PRIORS = ("uniform", "library", "recognition")
+
+
+def load_prior(name: str, library: Library | None) -> Prior:
+    """The prior ``name`` over ``library``'s grammar (the base grammar without a library)."""
+    grammar = library.grammar() if library is not None else base_grammar()
+    if name == "uniform":
+        return UniformPrior(grammar)
+    if name == "library":
+        return LibraryPrior(grammar)
+    if name == "recognition":
+        blob = library.get_blob(MODEL_BLOB) if library is not None else None
+        if blob is None:
+            raise ValueError("the library has no recognition model yet: `hortus learn` "
+                             "trains one")
+        try:
+            from hortus.prior.recognition import RecognitionModel, RecognitionPrior
+        except ImportError as e:
+            raise ValueError(f"the recognition prior needs PyTorch ({e}): "
+                             f"pip install 'hortus[learn]'") from None
+        return RecognitionPrior(RecognitionModel.from_bytes(blob.data), grammar)
+    raise ValueError(f"unknown prior {name!r}; known: {', '.join(PRIORS)}")
+
+
+def grammars_for(prior: Prior, tasks: Sequence[Task]) -> Grammar | list[Grammar]:
+    """One grammar for all tasks when the prior ignores the task, else one per task."""
+    if isinstance(prior, UniformPrior | LibraryPrior):
+        return prior.grammar
+    batched = getattr(prior, "grammars_for", None)
+    if batched is not None:
+        return list(batched(list(tasks)))
+    return [prior.grammar_for(t) for t in tasks]
+
+
 def solve(task: Task, library: Library | str | None = None, timeout: float = 10.0, top_k: int = 1,
-          searcher: str = "enumerative", record: bool = True) -> SearchResult:
+          searcher: str = "enumerative", record: bool = True, prior: str = "library"
+          ) -> SearchResult:
     """Search for programs that fit ``task``'s examples.
 
     ``library`` is a :class:`~hortus.library.Library`, a URL to open one, or None for the base
     grammar without storage. With a library and ``record``, the result is stored in it.
     """
     return solve_many([task], library, timeout=timeout, top_k=top_k, jobs=1, searcher=searcher,
-                      record=record)[0]
+                      record=record, prior=prior)[0]
 
 
 def solve_many(tasks: Sequence[Task], library: Library | str | None = None, *,
@@ -38,18 +75,29 @@ def solve_many(tasks: Sequence[Task], library: Library | str | None = None, *,
                searcher: str = "enumerative", record: bool = True,
                executor: Executor | None = None, budget: SearchBudget | None = None,
                grammar: Grammar | None = None, options: dict[str, Any] | None = None,
+               grammars: Sequence[Grammar] | None = None, prior: str | None = None,
                on_result: Callable[[int, SearchResult], None] | None = None,
                ) -> list[SearchResult]:
     """Solve every task, ``jobs`` at a time (default: all cores); results in task order.
 
     ``on_result(index, result)`` is called as each search finishes (for progress bars).
-    ``grammar`` overrides the library's grammar; ``options`` configure the searcher (for the
-    enumerative one, fields of :class:`~hortus.search.EnumeratorConfig`).
+    ``prior`` names how the library's grammar becomes each task's grammar (``uniform``,
+    ``library``, the default, or ``recognition``); ``grammar`` overrides it with one grammar,
+    ``grammars`` with one per task. ``options`` configure the searcher (for the enumerative
+    one, fields of :class:`~hortus.search.EnumeratorConfig`).
     """
+    if grammars is not None and len(grammars) != len(tasks):
+        raise ValueError(f"{len(grammars)} grammars for {len(tasks)} tasks")
     if searcher not in SEARCHERS:
         raise ValueError(f"unknown searcher {searcher!r}; known: {', '.join(SEARCHERS)}")
     lib, owned = _open(library)
     try:
+        if grammar is None and grammars is None:
+            chosen = grammars_for(load_prior(prior or "library", lib), tasks)
+            if isinstance(chosen, Grammar):
+                grammar = chosen
+            else:
+                grammars = chosen
         if grammar is None:
             grammar = lib.grammar() if lib is not None else base_grammar()
         budget = budget or SearchBudget(timeout=timeout, top_k=top_k)
@@ -60,7 +108,8 @@ def solve_many(tasks: Sequence[Task], library: Library | str | None = None, *,
                                              "searcher": searcher, "jobs": executor.workers,
                                              "tasks": len(tasks)})
         results: list[SearchResult | None] = [None] * len(tasks)
-        jobs_ = [(task, budget) for task in tasks]
+        jobs_ = [(task, budget, None if grammars is None else json.dumps(grammars[k].to_json()))
+                 for k, task in enumerate(tasks)]
         started = time.perf_counter()
         try:
             for i, result in executor.map_unordered(
@@ -111,12 +160,14 @@ def _setup_worker(grammar_json: str, searcher: str, options_json: str = "{}") ->
     _worker["searcher"] = SEARCHERS[searcher].from_options(json.loads(options_json))
 
 
-def _search_job(job: tuple[Task, SearchBudget]) -> SearchResult:
-    task, budget = job
+def _search_job(job: tuple[Task, SearchBudget, str | None]) -> SearchResult:
+    task, budget, grammar_json = job
     searcher: Searcher = _worker["searcher"]
     start = time.perf_counter()
     try:
-        result = searcher.search(task, _worker["grammar"], budget)
+        grammar = (_worker["grammar"] if grammar_json is None
+                   else Grammar.from_json(json.loads(grammar_json)))
+        result = searcher.search(task, grammar, budget)
     except Exception as e:  # a failing search is a result for that task, not a crashed run
         result = SearchResult(task.name, [], 0, time.perf_counter() - start, "error",
                               {"error": f"{type(e).__name__}: {e}"})

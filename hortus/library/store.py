@@ -326,6 +326,11 @@ class Library:
         with self._session(write=True) as s:
             return convert.blob(_write_blob(s, name, data, kind, meta))
 
+    def blobs(self) -> list[str]:
+        """Names of the stored blobs, oldest first."""
+        with self._session() as s:
+            return list(s.scalars(select(BlobRow.name).order_by(BlobRow.id)))
+
     def get_blob(self, name: str) -> BlobRecord | None:
         with self._session() as s:
             row = s.scalar(select(BlobRow).where(BlobRow.name == name))
@@ -372,6 +377,56 @@ class Library:
             stmt = stmt.where(PhaseRow.run_id == run_id)
         with self._session() as s:
             return [convert.phase(r) for r in s.scalars(stmt)]
+
+    # ---------------------------------------------------------------- merging (library import)
+
+    def merge(self, routines: Sequence[NewRoutine] = (), *, grammar: Grammar | None = None,
+              blobs: Sequence[tuple[str, bytes, str, Mapping[str, Any]]] = (),
+              tasks: Sequence[Task] = (), results: Sequence[tuple[Task, SearchResult]] = (),
+              run: tuple[str, Mapping[str, Any]] = ("merge", {})) -> int | None:
+        """Add routines, a grammar, blobs, tasks and search results, all in one transaction.
+
+        What importing a library file needs: it is written whole or not at all. Routines are
+        added before the grammar (which may weigh them) is saved, as in ``complete_phase``;
+        blobs replace those of the same name. ``results`` are recorded under one new run
+        ``(command, config)``, finished at once; its id is returned (None without results).
+        """
+        rows = [_checked_routine(r) for r in routines]
+        encoded = [_EncodedTask(t) for t in tasks]
+        found = [(_EncodedTask(t), r, [show(c.program) for c in r.solutions], dumps(r.stats))
+                 for t, r in results]
+        command, config = run
+        with self._session(write=True) as s:
+            for row in rows:
+                self._insert_routine(s, row)
+            if grammar is not None:
+                self._write_grammar(s, grammar)
+            for name, data, kind, meta in blobs:
+                _write_blob(s, name, data, kind, meta)
+            for task in encoded:
+                task.id_in(s)
+            if not found:
+                return None
+            stamp = schema.now()
+            run_row = RunRow(command=command, config=dumps(dict(config)), status="done",
+                             started_at=stamp, finished_at=stamp,
+                             stats=dumps({"searches": len(found)}))
+            s.add(run_row)
+            s.flush()
+            for task, result, programs, stats in found:
+                task_id = task.id_in(s)
+                search = SearchRow(run_id=run_row.id, task_id=task_id,
+                                   solved=bool(result.solutions), tried=int(result.tried),
+                                   time=float(result.time), cut=result.cut, stats=stats,
+                                   created_at=stamp)
+                s.add(search)
+                s.flush()
+                s.add_all(SolutionRow(search_id=search.id, task_id=task_id, rank=rank,
+                                      program=text, logprior=float(c.logprior),
+                                      time=float(c.time), tried=int(c.tried))
+                          for rank, (text, c) in enumerate(zip(programs, result.solutions,
+                                                               strict=True), 1))
+            return run_row.id
 
 
 @dataclass(frozen=True)

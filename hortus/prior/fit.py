@@ -134,9 +134,14 @@ def count(grammar: Grammar, corpus: Sequence[tuple[Type, Program]],
 
 
 def fit(grammar: Grammar, corpus: Sequence[tuple[Type, Program]], *, pseudocount: float = 1.0,
-        bigram: bool = True, min_context: float = 3.0, size_penalty: float = 0.5,
-        config: CFGConfig | None = None) -> Grammar:
-    """``grammar`` with weights refit on ``corpus``; its productions are unchanged."""
+        bigram: bool = True, min_context: float = 3.0, max_contexts: int | None = 8,
+        size_penalty: float = 0.5, config: CFGConfig | None = None) -> Grammar:
+    """``grammar`` with weights refit on ``corpus``; its productions are unchanged.
+
+    Only the ``max_contexts`` contexts with the most evidence get bigram tables: each table
+    splits the compiled grammar's nonterminals by context, which slows enumeration, so a table
+    must earn its place.
+    """
     counts = count(grammar, corpus, config)
     a = pseudocount
 
@@ -162,8 +167,11 @@ def fit(grammar: Grammar, corpus: Sequence[tuple[Type, Program]], *, pseudocount
     unigram[VARIABLE] = log_variable
     table: dict[tuple[str, int], dict[str, float]] = {}
     if bigram:
-        for ctx, possible in counts.ctx_possible.items():
-            if sum(counts.ctx_uses[ctx].values()) < min_context:
+        evidence = {ctx: sum(uses.values()) for ctx, uses in counts.ctx_uses.items()}
+        ranked = sorted(evidence, key=lambda c: (-evidence[c], c))[:max_contexts]
+        for ctx in ranked:
+            possible = counts.ctx_possible[ctx]
+            if evidence[ctx] < min_context:
                 continue  # too little evidence: the unigram weights serve this context
             uses = counts.ctx_uses[ctx]
             # shrink towards the unigram rate: a pseudo-observation at that rate

@@ -1,0 +1,5 @@
+"""Abstraction learning: common sub-programs of solutions become new routines."""
+
+from hortus.abstraction._base import Abstraction, Compression, Compressor
+
+__all__ = ["Abstraction", "Compression", "Compressor"]

@@ -1,0 +1,122 @@
+"""``hortus bench learn-lists``: does learning make the next tasks cheaper? With ablations.
+
+The 217 DreamCoder list tasks are split 50/50 (seeded) into training and test tasks. Each
+system learns on the training tasks for some iterations in a fresh library, and after every
+iteration searches the test tasks with what it learned; a search sees 10 examples of a task,
+and its program must also be right on the other 5. Systems: the full one (abstraction and the
+recognition model), without recognition (abstraction and refit weights), without abstraction
+(recognition and refit weights), and without learning (the base library's uniform grammar).
+"""
+
+from __future__ import annotations
+
+import statistics
+import tempfile
+import time
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table
+
+from hortus.bench._plot import solved_curve
+from hortus.bench._report import write
+from hortus.learn import LearnConfig, Learner
+from hortus.library import Library
+from hortus.tasks import bundled
+
+SYSTEMS: dict[str, dict[str, Any]] = {
+    "full": {"prior": "recognition", "abstraction": True},
+    "no-recognition": {"prior": "library", "abstraction": True},
+    "no-abstraction": {"prior": "recognition", "abstraction": False},
+    "no-learning": {"prior": "uniform", "abstraction": False},
+}
+
+
+def run_learn_lists(iterations: int, timeout: float, seed: int, jobs: int | None,
+                    systems: list[str], results_dir: Path, dreams: int,
+                    console: Console | None) -> dict[str, Any]:
+    unknown = [s for s in systems if s not in SYSTEMS]
+    if unknown:
+        raise ValueError(f"unknown system(s) {unknown}; known: {', '.join(SYSTEMS)}")
+    tasks = bundled("lists")
+    report: dict[str, Any] = {"iterations": iterations, "timeout": timeout, "seed": seed,
+                              "tasks": len(tasks), "systems": {}}
+    for name in systems:
+        if console is not None:
+            console.print(f"[bold]{name}[/]")
+        report["systems"][name] = _run_system(name, tasks, iterations, timeout, seed, jobs,
+                                              dreams)
+    path = write(results_dir, f"learn-lists-{timeout:g}s-{iterations}it", report)
+    series = {name: r["test_times"] for name, r in report["systems"].items()}
+    picture = solved_curve(series, report["systems"][systems[0]]["test_tasks"], timeout,
+                           results_dir / f"learn-lists-{timeout:g}s-{iterations}it.png",
+                           "Test tasks solved after learning")
+    if console is not None:
+        show(report, console)
+        console.print(f"written to {path}" + (f" and {picture}" if picture else ""))
+    return report
+
+
+def _run_system(name: str, tasks: list[Any], iterations: int, timeout: float, seed: int,
+                jobs: int | None, dreams: int) -> dict[str, Any]:
+    settings = SYSTEMS[name]
+    learning = name != "no-learning"
+    # Without learning there is nothing to iterate: one test pass with the base library.
+    config = LearnConfig(iterations=iterations if learning else 1, timeout=timeout,
+                         test_split=0.5, seed=seed, seen_examples=10, jobs=jobs,
+                         dreams=dreams, **settings)
+    start = time.perf_counter()
+    with tempfile.TemporaryDirectory() as tmp, Library.open(Path(tmp) / "lib.db") as lib:
+        learner = Learner.start(lib, tasks, config, source="lists")
+        if not learning:
+            learner.train = []  # the wake phase then searches nothing, and nothing is learned
+        rows = learner.run()
+        phases = [{"iteration": p.iteration, "phase": p.phase,
+                   "seconds": p.stats.get("seconds")} for p in lib.phases(learner.run_id)]
+        last_test = [p.stats for p in lib.phases(learner.run_id) if p.phase == "test"][-1]
+    wall = time.perf_counter() - start
+    times = last_test.get("times", [])
+    return {
+        "config": asdict(config), "table": [asdict(r) for r in rows], "phases": phases,
+        "test_tasks": last_test["tasks"], "test_solved": last_test["solved"],
+        "test_right": last_test["right"], "test_times": times,
+        "median_time": statistics.median(times) if times else None, "wall_time": wall,
+        "per_iteration": _per_iteration(phases),
+    }
+
+
+def _per_iteration(phases: list[dict[str, Any]]) -> list[dict[str, float]]:
+    by: dict[int, dict[str, float]] = {}
+    for p in phases:
+        by.setdefault(p["iteration"], {})[p["phase"]] = p["seconds"] or 0.0
+    return [{"iteration": i, **by[i], "total": sum(by[i].values())} for i in sorted(by)]
+
+
+def show(report: dict[str, Any], console: Console) -> None:
+    table = Table(title=f"Held-out list tasks after {report['iterations']} iteration(s), "
+                        f"{report['timeout']:g} s per task")
+    for col in ("system", "test solved", "right on held-out examples", "median time (s)",
+                "wall time (s)"):
+        table.add_column(col, justify="right")
+    for name, r in report["systems"].items():
+        med = r["median_time"]
+        table.add_row(name, f"{r['test_solved']}/{r['test_tasks']}",
+                      f"{r['test_right']}/{r['test_tasks']}",
+                      "-" if med is None else f"{med:.3f}", f"{r['wall_time']:.0f}")
+    console.print(table)
+    for name, r in report["systems"].items():
+        if len(r["per_iteration"]) < 2 and name == "no-learning":
+            continue
+        it = Table(title=f"{name}: per iteration")
+        for col in ("iteration", "train solved", "test solved", "test right", "routines",
+                    "wake (s)", "abstraction (s)", "dreams (s)", "test (s)"):
+            it.add_column(col, justify="right")
+        for row, secs in zip(r["table"], r["per_iteration"], strict=False):
+            it.add_row(str(row["iteration"]), f"{row['train_solved']}/{row['train_tasks']}",
+                       str(row["test_solved"]), str(row["test_right"]),
+                       str(row["library_size"]),
+                       *(f"{secs.get(k, 0.0):.1f}" for k in ("wake", "abstraction", "dreams",
+                                                            "test")))
+        console.print(it)

@@ -1,0 +1,59 @@
+"""Term rewriting: substitution, beta reduction and inlining of routines.
+
+Used to check that a program rewritten with new routines means what the original meant:
+inlining the routines and reducing must give back the original term exactly.
+"""
+
+from __future__ import annotations
+
+from hortus.lang.program import Apply, Index, Lambda, Program, Routine
+
+
+def substitute(body: Program, value: Program, depth: int = 0) -> Program:
+    """``body`` with ``$depth`` replaced by ``value`` and the indices above it lowered by one."""
+    if isinstance(body, Index):
+        if body.i == depth:
+            return value.shift(depth)
+        if body.i > depth:
+            return Index(body.i - 1)
+        return body
+    if isinstance(body, Apply):
+        return Apply(substitute(body.f, value, depth), substitute(body.x, value, depth))
+    if isinstance(body, Lambda):
+        return Lambda(substitute(body.body, value, depth + 1))
+    return body
+
+
+def beta_normal(p: Program, fuel: int = 10_000) -> Program:
+    """Reduce every redex ``((lambda b) x)`` (normal order), within ``fuel`` steps."""
+    steps = [fuel]
+
+    def go(q: Program) -> Program:
+        if isinstance(q, Apply):
+            f = go(q.f)
+            if isinstance(f, Lambda):
+                steps[0] -= 1
+                if steps[0] < 0:
+                    raise ValueError("beta reduction did not finish within its fuel")
+                return go(substitute(f.body, q.x))
+            return Apply(f, go(q.x))
+        if isinstance(q, Lambda):
+            return Lambda(go(q.body))
+        return q
+
+    return go(p)
+
+
+def inline_routines(p: Program) -> Program:
+    """Replace every routine by its body (recursively) and reduce: primitives only remain."""
+
+    def go(q: Program) -> Program:
+        if isinstance(q, Routine):
+            return go(q.body)
+        if isinstance(q, Apply):
+            return Apply(go(q.f), go(q.x))
+        if isinstance(q, Lambda):
+            return Lambda(go(q.body))
+        return q
+
+    return beta_normal(go(p))

@@ -1,0 +1,118 @@
+"""The lifelong loop: it learns, it records every phase, and a killed run resumes exactly."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from hortus.learn import LearnConfig, Learner
+from hortus.library import Library
+from hortus.tasks import bundled
+
+NAMES = ["add-k with k=1", "add-k with k=2", "add-k with k=3", "add-k with k=4",
+         "append-k with k=1", "append-k with k=2", "append-k with k=3", "len", "sum",
+         "reverse", "take-k with k=2", "take-k with k=3"]
+
+# Searches bounded by programs tried (not time) are deterministic, so runs can be compared.
+CONFIG = LearnConfig(iterations=2, timeout=120, max_programs=20_000, test_split=0.25, seed=3,
+                     prior="library", jobs=1, new_routines=3)
+
+
+def tasks() -> list[Any]:
+    by_name = {t.name: t for t in bundled("lists")}
+    return [by_name[n] for n in NAMES]
+
+
+def snapshot(lib: Library) -> dict[str, Any]:
+    grammar = lib.grammar()
+    return {
+        "routines": [(r.name, r.body, round(r.weight, 9)) for r in lib.routines()],
+        "bigram": sorted((k, sorted((c, round(w, 9)) for c, w in v.items()))
+                         for k, v in grammar.bigram.items()),
+        "phases": [(p.iteration, p.phase, {k: v for k, v in p.stats.items()
+                                           if k not in ("seconds", "times", "median_time")})
+                   for p in lib.phases()],
+        "solutions": sorted((s.task, s.program) for s in lib.solutions()),
+    }
+
+
+def test_learning_adds_routines_and_records_each_phase(tmp_path: Path) -> None:
+    with Library.open(tmp_path / "lib.db") as lib:
+        learner = Learner.start(lib, tasks(), CONFIG)
+        rows = learner.run()
+        assert [r.iteration for r in rows] == [0, 1]
+        assert rows[-1].library_size >= 1
+        assert len(learner.train) == 9 and len(learner.test) == 3
+        assert 7 <= rows[0].train_solved <= rows[1].train_solved
+        assert rows[0].test_solved is not None and rows[1].test_solved is not None
+        assert rows[1].test_solved >= rows[0].test_solved
+        kinds = [(p.iteration, p.phase) for p in lib.phases(learner.run_id)]
+        assert kinds == [(0, "wake"), (0, "abstraction"), (0, "test"),
+                         (1, "wake"), (1, "abstraction"), (1, "test")]
+        invented = [r for r in lib.routines() if r.kind == "invented"]
+        assert invented and all(r.provenance["run"] == learner.run_id for r in invented)
+        assert all(r.provenance["uid"] and r.provenance["tasks"] for r in invented)
+        # the refit weights make the solved programs more probable than the uniform grammar did
+        (run,) = lib.runs()
+        assert run.status == "done" and run.stats is not None
+
+
+class Crash(Exception):
+    pass
+
+
+class CrashAt:
+    """Raises when a given phase of a given iteration has advanced ``after`` times."""
+
+    def __init__(self, iteration: int, phase: str, after: int) -> None:
+        self.iteration, self.phase, self.after, self.seen = iteration, phase, after, 0
+
+    def phase_started(self, iteration: int, phase: str, total: int) -> None:
+        if (iteration, phase, self.after) == (self.iteration, self.phase, 0):
+            raise Crash
+
+    def advanced(self, iteration: int, phase: str, detail: str) -> None:
+        if (iteration, phase) == (self.iteration, self.phase):
+            self.seen += 1
+            if self.seen == self.after:
+                raise Crash
+
+    def phase_done(self, iteration: int, phase: str, stats: dict[str, Any]) -> None:
+        pass
+
+    def iteration_done(self, row: Any) -> None:
+        pass
+
+
+@pytest.mark.parametrize(("iteration", "phase", "after"), [
+    (1, "wake", 4),  # killed in the middle of a wake: 3 searches recorded, then resumed
+    (1, "test", 0),  # killed between phases
+])
+def test_resumed_run_ends_like_an_uninterrupted_one(tmp_path: Path, iteration: int, phase: str,
+                                                    after: int) -> None:
+    with Library.open(tmp_path / "a.db") as a:
+        Learner.start(a, tasks(), CONFIG).run()
+        expected = snapshot(a)
+    with Library.open(tmp_path / "b.db") as b:
+        learner = Learner.start(b, tasks(), CONFIG, CrashAt(iteration, phase, after))
+        with pytest.raises(Crash):
+            learner.run()
+        assert b.runs()[0].status == "failed"
+        Learner.resume(b).run()
+        assert b.runs()[0].status == "done"
+        assert snapshot(b) == expected
+
+
+def test_resume_without_a_run_is_a_clear_error(tmp_path: Path) -> None:
+    from hortus.library import LibraryError
+
+    with Library.open(tmp_path / "lib.db") as lib, pytest.raises(LibraryError, match="no learn"):
+        Learner.resume(lib)
+
+
+def test_config_checks() -> None:
+    with pytest.raises(ValueError, match="prior"):
+        replace(CONFIG, prior="oracle")

@@ -12,10 +12,14 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-# The main job: solve the bundled DreamCoder list tasks with the embedded SQLite library.
+# The main job: a short lifelong-learning session on the bundled DreamCoder list tasks, in the
+# embedded SQLite library: what was learned, then a report.
+LIBRARY := sqlite:///hortus.db
 demo: $(STAMP)
-	$(BIN)/hortus solve lists --library sqlite:///hortus.db --timeout 2 || [ $$? -eq 1 ]
-	$(BIN)/hortus library show --library sqlite:///hortus.db
+	$(BIN)/hortus learn lists --library $(LIBRARY) --iterations 2 --timeout 2 --test-split 0.5
+	$(BIN)/hortus library routines --library $(LIBRARY) --kind invented
+	$(BIN)/hortus library show --library $(LIBRARY)
+	$(BIN)/hortus report --library $(LIBRARY) --out report.html
 
 test: $(STAMP)
 	$(BIN)/ruff check hortus tests

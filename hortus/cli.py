@@ -534,6 +534,7 @@ def bench_learn_lists(
         help="full, no-recognition, no-abstraction, no-learning (repeatable; default all).")
     ] = None,
     dreams: Annotated[int, typer.Option(help="Dreams per iteration.")] = 500,
+    limit: Annotated[int | None, typer.Option(help="Only the first N tasks.")] = None,
     results: ResultsOpt = Path("benchmarks/results"),
     json_out: JsonOpt = False,
 ) -> None:
@@ -542,7 +543,7 @@ def bench_learn_lists(
 
     try:
         report = run_learn_lists(iterations, timeout, seed, jobs, system or list(SYSTEMS),
-                                 results, dreams, None if json_out else out)
+                                 results, dreams, None if json_out else out, limit)
     except ValueError as e:
         fail(str(e))
     if json_out:

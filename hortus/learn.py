@@ -326,7 +326,8 @@ class Learner:
         def record(k: int, result: SearchResult) -> None:
             # judged now: a resumed run does not load programs back
             right = _right(result, held.get(result.task)) if result.solved else False
-            result.stats.update({"iteration": i, "phase": phase, "right": right})
+            result.stats.update({"iteration": i, "phase": phase, "right": right,
+                                 "found": result.best.time if result.best else None})
             self.library.add_result(self.run_id, todo[k], result)
             self.events.advanced(i, phase, "solved" if result.solved else "not solved")
 

@@ -36,22 +36,24 @@ SYSTEMS: dict[str, dict[str, Any]] = {
 
 def run_learn_lists(iterations: int, timeout: float, seed: int, jobs: int | None,
                     systems: list[str], results_dir: Path, dreams: int,
-                    console: Console | None) -> dict[str, Any]:
+                    console: Console | None, limit: int | None = None) -> dict[str, Any]:
     unknown = [s for s in systems if s not in SYSTEMS]
     if unknown:
         raise ValueError(f"unknown system(s) {unknown}; known: {', '.join(SYSTEMS)}")
-    tasks = bundled("lists")
+    tasks = bundled("lists")[:limit]
     report: dict[str, Any] = {"iterations": iterations, "timeout": timeout, "seed": seed,
                               "tasks": len(tasks), "systems": {}}
     for name in systems:
         if console is not None:
             console.print(f"[bold]{name}[/]")
         report["systems"][name] = _run_system(name, tasks, iterations, timeout, seed, jobs,
-                                              dreams)
-    path = write(results_dir, f"learn-lists-{timeout:g}s-{iterations}it", report)
+                                              dreams, _Lines(name, console))
+    report["speedup"] = _speedup(report["systems"])
+    name = f"learn-lists-{timeout:g}s-{iterations}it" + ("" if limit is None else f"-{limit}")
+    path = write(results_dir, name, report)
     series = {name: r["test_times"] for name, r in report["systems"].items()}
     picture = solved_curve(series, report["systems"][systems[0]]["test_tasks"], timeout,
-                           results_dir / f"learn-lists-{timeout:g}s-{iterations}it.png",
+                           results_dir / f"{name}.png",
                            "Test tasks solved after learning")
     if console is not None:
         show(report, console)
@@ -59,8 +61,51 @@ def run_learn_lists(iterations: int, timeout: float, seed: int, jobs: int | None
     return report
 
 
+class _Lines:
+    """One line per finished phase, so a long benchmark shows where it is."""
+
+    def __init__(self, system: str, console: Console | None) -> None:
+        self.system, self.console = system, console
+
+    def phase_started(self, iteration: int, phase: str, total: int) -> None:
+        pass
+
+    def advanced(self, iteration: int, phase: str, detail: str) -> None:
+        pass
+
+    def phase_done(self, iteration: int, phase: str, stats: dict[str, Any]) -> None:
+        if self.console is None:
+            return
+        solved = f": solved {stats['solved']}/{stats['tasks']}" if "solved" in stats else ""
+        seconds = stats.get("seconds") or 0.0
+        self.console.print(f"  {self.system} iteration {iteration} {phase}{solved} "
+                           f"({seconds:.0f} s)")
+
+    def iteration_done(self, row: Any) -> None:
+        pass
+
+
+def _speedup(systems: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
+    """Median time to solve, with and without learning, on the test tasks both solved."""
+    if "no-learning" not in systems:
+        return None
+    base = systems["no-learning"]["test_found"]
+    out: dict[str, Any] = {}
+    for name, r in systems.items():
+        if name == "no-learning":
+            continue
+        common = sorted(set(base) & set(r["test_found"]))
+        if not common:
+            continue
+        before = statistics.median(base[t] for t in common)
+        after = statistics.median(r["test_found"][t] for t in common)
+        out[name] = {"tasks": len(common), "median_before": before, "median_after": after,
+                     "ratio": before / after if after > 0 else None}
+    return out
+
+
 def _run_system(name: str, tasks: list[Any], iterations: int, timeout: float, seed: int,
-                jobs: int | None, dreams: int) -> dict[str, Any]:
+                jobs: int | None, dreams: int, events: Any) -> dict[str, Any]:
     settings = SYSTEMS[name]
     learning = name != "no-learning"
     # Without learning there is nothing to iterate: one test pass with the base library.
@@ -69,19 +114,24 @@ def _run_system(name: str, tasks: list[Any], iterations: int, timeout: float, se
                          dreams=dreams, **settings)
     start = time.perf_counter()
     with tempfile.TemporaryDirectory() as tmp, Library.open(Path(tmp) / "lib.db") as lib:
-        learner = Learner.start(lib, tasks, config, source="lists")
+        learner = Learner.start(lib, tasks, config, events, source="lists")
         if not learning:
             learner.train = []  # the wake phase then searches nothing, and nothing is learned
         rows = learner.run()
         phases = [{"iteration": p.iteration, "phase": p.phase,
                    "seconds": p.stats.get("seconds")} for p in lib.phases(learner.run_id)]
-        last_test = [p.stats for p in lib.phases(learner.run_id) if p.phase == "test"][-1]
+        tests = [p for p in lib.phases(learner.run_id) if p.phase == "test"]
+        last_test = tests[-1].stats
+        found = {s.task: float(s.stats.get("found", s.time))
+                 for s in lib.searches(learner.run_id)
+                 if s.solved and s.stats.get("phase") == "test"
+                 and s.stats.get("iteration") == tests[-1].iteration}
     wall = time.perf_counter() - start
     times = last_test.get("times", [])
     return {
         "config": asdict(config), "table": [asdict(r) for r in rows], "phases": phases,
         "test_tasks": last_test["tasks"], "test_solved": last_test["solved"],
-        "test_right": last_test["right"], "test_times": times,
+        "test_right": last_test["right"], "test_times": times, "test_found": found,
         "median_time": statistics.median(times) if times else None, "wall_time": wall,
         "per_iteration": _per_iteration(phases),
     }
@@ -106,6 +156,11 @@ def show(report: dict[str, Any], console: Console) -> None:
                       f"{r['test_right']}/{r['test_tasks']}",
                       "-" if med is None else f"{med:.3f}", f"{r['wall_time']:.0f}")
     console.print(table)
+    for name, s in (report.get("speedup") or {}).items():
+        ratio = "-" if s["ratio"] is None else f"{s['ratio']:.1f}x"
+        console.print(f"{name}: median time to solve the {s['tasks']} test tasks the base "
+                      f"library also solves: {s['median_before']:.4f} s -> "
+                      f"{s['median_after']:.4f} s ({ratio})")
     for name, r in report["systems"].items():
         if len(r["per_iteration"]) < 2 and name == "no-learning":
             continue

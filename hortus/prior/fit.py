@@ -134,7 +134,7 @@ def count(grammar: Grammar, corpus: Sequence[tuple[Type, Program]],
 
 
 def fit(grammar: Grammar, corpus: Sequence[tuple[Type, Program]], *, pseudocount: float = 1.0,
-        bigram: bool = True, min_context: float = 3.0, max_contexts: int | None = 8,
+        bigram: bool = True, min_context: float = 3.0, max_contexts: int | None = 0,
         size_penalty: float = 0.5, config: CFGConfig | None = None) -> Grammar:
     """``grammar`` with weights refit on ``corpus``; its productions are unchanged.
 

@@ -71,7 +71,7 @@ class RecognitionConfig:
     seed: int = 0  # seeds initialisation and batch order
     device: str = "cpu"  # torch device (training is deterministic on the CPU)
     threads: int = 0  # torch CPU threads while training and predicting; 0: torch's setting
-    max_contexts: int = 4  # contexts given per-task bigram tables: the most used in training
+    max_contexts: int = 2  # contexts given per-task bigram tables: the most used in training
 
     def check(self) -> RecognitionConfig:
         """``self``, or a ValueError naming the first setting out of range."""

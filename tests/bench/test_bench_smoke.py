@@ -45,3 +45,16 @@ def test_bench_lists_named_tasks_and_ablation(tmp_path: Path) -> None:
     assert summary["lambda_equivalence"] is False
     bad = runner.invoke(app, ["bench", "lists", "--task", "no-such-task"])
     assert bad.exit_code == 2 and "no-such-task" in bad.stderr
+
+
+def test_bench_learn_lists_runs_each_system(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["bench", "learn-lists", "--limit", "12", "--iterations", "1",
+                                 "--timeout", "1", "--jobs", "1", "--system", "no-recognition",
+                                 "--system", "no-learning", "--results", str(tmp_path),
+                                 "--json"])
+    assert result.exit_code == 0, result.output
+    systems = json.loads(result.stdout)
+    assert set(systems) == {"no-recognition", "no-learning"}
+    for r in systems.values():
+        assert r["test_tasks"] == 6 and 0 <= r["test_right"] <= r["test_solved"] <= 6
+    assert (tmp_path / "learn-lists-1s-1it-12.json").exists()

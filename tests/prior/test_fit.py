@@ -85,12 +85,17 @@ def test_unused_invented_routines_sink_below_used_ones() -> None:
 
 def test_bigram_contexts_appear_only_with_enough_evidence(grammar: Grammar) -> None:
     data = corpus(*["(lambda (map (lambda (+ $0 1)) $0))"] * 4, "(lambda (cdr $0))")
-    fitted = fit(grammar, data, min_context=3.0)
+    fitted = fit(grammar, data, min_context=3.0, max_contexts=None)
     assert ("map", 0) in fitted.bigram and ("+", 1) in fitted.bigram
     assert ("cdr", 0) not in fitted.bigram  # one observation only
     table = fitted.bigram[("map", 0)]
     assert table["+"] > table["*"]  # under map, + was always the choice
     assert fit(grammar, data, bigram=False).bigram == {}
+    # tables are opt-in (they slow enumeration), and the most evident contexts come first
+    assert fit(grammar, data).bigram == {}
+    (only,) = fit(grammar, data, max_contexts=1).bigram
+    assert only != ("cdr", 0)  # a context seen 4 times wins over one seen once
+    assert only in fitted.bigram
 
 
 def test_sampled_programs_are_well_typed_and_deterministic(grammar: Grammar) -> None:

@@ -19,7 +19,6 @@ when searches are bounded by programs tried rather than by time.
 
 from __future__ import annotations
 
-import json
 import random
 import statistics
 import time
@@ -228,6 +227,7 @@ class Learner:
         grammar = self.library.grammar()
         corpus, names = self._corpus(grammar)
         new: list[NewRoutine] = []
+        learned: list[dict[str, Any]] = []
         stats: dict[str, Any] = {"programs": len(corpus)}
         rewritten = [p for _, p in corpus]
         if self.config.abstraction and corpus:
@@ -243,16 +243,16 @@ class Learner:
                 new.append(NewRoutine(a.routine, a.routine.name or a.uid, 0.0, {
                     "iteration": i, "run": self.run_id, "uid": a.uid, "uses": a.uses,
                     "tasks": list(a.tasks)}))
+                learned.append({"name": a.routine.name, "type": str(a.type), "uses": a.uses,
+                                "body": show(a.routine.body, names=True)})
             grammar = Grammar((*grammar.productions,
                                *(Production(a.routine, a.type) for a in compression.abstractions)),
                               grammar.log_variable, grammar.bigram)
         fitted = fit(grammar, [(req, p) for (req, _), p in zip(corpus, rewritten, strict=True)])
         invented = sum(isinstance(p.program, Routine) for p in fitted.productions)
         stats.update({
-            "new_routines": [{"name": r.name, "type": str(_type_of(r.program)),
-                              "body": show(_body(r.program), names=True),
-                              "uses": dict(r.provenance or {}).get("uses", 0)} for r in new],
-            "library_size": invented, "seconds": time.perf_counter() - start,
+            "new_routines": learned, "library_size": invented,
+            "seconds": time.perf_counter() - start,
             "corpus": [[name, show(p)] for name, p in zip(names, rewritten, strict=True)],
         })
         self.library.complete_phase(self.run_id, i, "abstraction", stats, routines=new,
@@ -413,17 +413,3 @@ def _right(result: SearchResult, held: Task | None) -> bool:
                    for ex in held.examples)
     except (EvalError, TypeError):
         return False
-
-
-def _type_of(p: Program) -> Any:
-    from hortus.lang.infer import infer
-
-    return infer(_body(p))
-
-
-def _body(p: Program) -> Program:
-    return p.body if isinstance(p, Routine) else p
-
-
-def config_json(config: LearnConfig) -> str:
-    return json.dumps(asdict(config), sort_keys=True)

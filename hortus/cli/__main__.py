@@ -1,0 +1,5 @@
+"""``python -m hortus.cli``."""
+
+from hortus.cli import main
+
+main()

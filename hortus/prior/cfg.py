@@ -83,7 +83,9 @@ class CFG:
         self.universe: frozenset[Type] = self._universe()
         self._nts: dict[tuple[Type, Env, Context], NonTerminal] = {}
         self._weights: dict[Context, dict[str, float]] = {}
-        self._instances: dict[tuple[str, Type], list[tuple[list[Type], float]]] = {}
+        # Instantiations depend on types only, not weights: shared by every grammar compiled
+        # for the same universe (a prior that gives each task its own grammar reuses them).
+        self._instances = _shared_instances(self.universe, self.config.type_size_penalty)
         self.start = self.nonterminal(self.output, tuple(reversed(self.inputs)), None)
 
     # ------------------------------------------------------------ universe
@@ -229,7 +231,7 @@ class CFG:
 
     def _instantiations(self, prod: Production, tp: Type) -> list[tuple[list[Type], float]]:
         """Ground argument types of ``prod`` returning ``tp``, with their log prior."""
-        key = (prod.key, tp)
+        key = (prod.key, prod.tp, tp)
         found = self._instances.get(key)
         if found is not None:
             return found
@@ -258,6 +260,20 @@ class CFG:
             return all(self._fits(a) and not is_arrow(a) for a in arguments(t)) and \
                 returns(t) in self.universe
         return t in self.universe
+
+
+Instances = dict[tuple[str, Type, Type], list[tuple[list[Type], float]]]
+_INSTANCES: dict[tuple[frozenset[Type], float], Instances] = {}
+
+
+def _shared_instances(universe: frozenset[Type], penalty: float) -> Instances:
+    key = (universe, penalty)
+    found = _INSTANCES.get(key)
+    if found is None:
+        if len(_INSTANCES) >= 32:
+            _INSTANCES.clear()
+        found = _INSTANCES[key] = {}
+    return found
 
 
 def strip_lambdas(p: Program, n: int) -> Program | None:

@@ -166,7 +166,7 @@ def _search_job(job: tuple[Task, SearchBudget, str | None]) -> SearchResult:
     start = time.perf_counter()
     try:
         grammar = (_worker["grammar"] if grammar_json is None
-                   else Grammar.from_json(json.loads(grammar_json)))
+                   else Grammar.from_json(json.loads(grammar_json), known=_worker["grammar"]))
         result = searcher.search(task, grammar, budget)
     except Exception as e:  # a failing search is a result for that task, not a crashed run
         result = SearchResult(task.name, [], 0, time.perf_counter() - start, "error",

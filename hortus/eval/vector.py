@@ -10,6 +10,7 @@ closures instead, composed from their children's closures.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from typing import Any
 
 from hortus.eval.interpreter import Closure, Env, compile_program
@@ -34,7 +35,7 @@ def head_impl(head: Program) -> tuple[Callable[..., Any], bool]:
     if isinstance(head, Primitive):
         return head.impl, head.lazy
     assert isinstance(head, Routine)
-    fn = compile_program(head.body)(())
+    fn = _closed(head.body)
 
     def call(*args: Any) -> Any:
         r = fn
@@ -43,6 +44,12 @@ def head_impl(head: Program) -> tuple[Callable[..., Any], bool]:
         return r
 
     return call, False
+
+
+@lru_cache(maxsize=4096)
+def _closed(body: Program) -> Any:
+    """The value of a closed term (a routine's body), compiled once per process."""
+    return compile_program(body)(())
 
 
 def vector_fn(head: Program, steps: int) -> Callable[..., Vector]:

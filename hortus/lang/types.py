@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 
 class Type:
@@ -32,6 +32,14 @@ class TCon(Type):
 
     name: str
     args: tuple[Type, ...] = ()
+    # Types key the search's tables (nonterminals hash tuples of them): hashed once.
+    _hash: int = field(init=False, compare=False, repr=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_hash", hash((self.name, self.args)))
+
+    def __hash__(self) -> int:
+        return self._hash
 
 
 ARROW = "->"

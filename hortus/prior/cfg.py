@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass, field
-from itertools import product
+from itertools import count, product
 
 from hortus.lang.program import Index, Lambda, Primitive, Program, spine
 from hortus.lang.types import (
@@ -85,7 +85,9 @@ class CFG:
         self._weights: dict[Context, dict[str, float]] = {}
         # Instantiations depend on types only, not weights: shared by every grammar compiled
         # for the same universe (a prior that gives each task its own grammar reuses them).
-        self._instances = _shared_instances(self.universe, self.config.type_size_penalty)
+        shared = _shared(self.universe, self.config.type_size_penalty)
+        self._instances, self._shared_choices = shared.instances, shared.choices
+        self._signature = shared.signature(grammar)
         self.start = self.nonterminal(self.output, tuple(reversed(self.inputs)), None)
 
     # ------------------------------------------------------------ universe
@@ -198,13 +200,7 @@ class CFG:
 
     def _build_rules(self, nt: NonTerminal) -> list[Rule]:
         weights = self._weights_for(nt.ctx)
-        env_budget = self.config.max_binders - nt.scope(len(self.inputs))
-        choices: list[tuple[Production, list[tuple[list[Type], float]]]] = []
-        for prod in self.grammar.productions:
-            insts = [(args, lq) for args, lq in self._instantiations(prod, nt.type)
-                     if _binders_needed(args) <= env_budget]
-            if insts:
-                choices.append((prod, insts))
+        choices = self._choices(nt.type, self.config.max_binders - nt.scope(len(self.inputs)))
         variables = [i for i, t in enumerate(nt.env) if t == nt.type]
         logits = [weights.get(prod.key, 0.0) for prod, _ in choices]
         if variables:
@@ -213,21 +209,39 @@ class CFG:
             return []
         z = _logsumexp(logits)
         rules: list[Rule] = []
+        context = self.grammar.context
         for (prod, insts), w in zip(choices, logits, strict=False):
             parent = prod.key
             for args, lq in insts:
-                arg_nts, binders = [], []
-                for k, a in enumerate(args):
-                    params = arguments(a)
-                    env = (*reversed(params), *nt.env)
-                    ctx = self.grammar.context(parent, k)
-                    arg_nts.append(self.nonterminal(returns(a), env, ctx))
-                    binders.append(len(params))
-                rules.append(Rule(prod.program, -1, tuple(arg_nts), tuple(binders), w - z + lq))
+                arg_nts = tuple(self.nonterminal(ret, (*params, *nt.env), context(parent, k))
+                                for k, (ret, params) in enumerate(args))
+                rules.append(Rule(prod.program, -1, arg_nts,
+                                  tuple(len(params) for _, params in args), w - z + lq))
         if variables:
             lv = logits[-1] - z - math.log(len(variables))
             rules.extend(Rule(None, i, (), (), lv) for i in variables)
         return rules
+
+    def _choices(self, tp: Type, env_budget: int) -> list[Choices]:
+        """The productions that can fill a slot of type ``tp`` within ``env_budget`` binders.
+
+        Each comes with its instantiations, an argument given as its return type and the types
+        its lambda binds (innermost first). Weights play no part, so the list is shared by all
+        grammars over the same productions (a recognition model's per-task grammars).
+        """
+        key = (self._signature, tp, env_budget)
+        found = self._shared_choices.get(key)
+        if found is not None:
+            return found
+        out: list[Choices] = []
+        for prod in self.grammar.productions:
+            insts = [([(returns(a), tuple(reversed(arguments(a)))) for a in args], lq)
+                     for args, lq in self._instantiations(prod, tp)
+                     if _binders_needed(args) <= env_budget]
+            if insts:
+                out.append((prod, insts))
+        self._shared_choices[key] = out
+        return out
 
     def _instantiations(self, prod: Production, tp: Type) -> list[tuple[list[Type], float]]:
         """Ground argument types of ``prod`` returning ``tp``, with their log prior."""
@@ -263,16 +277,41 @@ class CFG:
 
 
 Instances = dict[tuple[str, Type, Type], list[tuple[list[Type], float]]]
-_INSTANCES: dict[tuple[frozenset[Type], float], Instances] = {}
+# a production, and per instantiation: (return type, bound types) of each argument, log prior
+Choices = tuple[Production, list[tuple[list[tuple[Type, tuple[Type, ...]]], float]]]
 
 
-def _shared_instances(universe: frozenset[Type], penalty: float) -> Instances:
+@dataclass
+class _Shared:
+    """What compiling depends on besides the weights, for one type universe."""
+
+    instances: Instances = field(default_factory=dict)
+    choices: dict[tuple[int, Type, int], list[Choices]] = field(default_factory=dict)
+    signatures: dict[tuple[tuple[str, Type], ...], int] = field(default_factory=dict)
+
+    def signature(self, grammar: Grammar) -> int:
+        """An id for the grammar's productions (keys and types, in order), never reused."""
+        key = tuple((p.key, p.tp) for p in grammar.productions)
+        found = self.signatures.get(key)
+        if found is None:
+            if len(self.signatures) >= 64:  # a long run's old libraries
+                self.signatures.clear()
+                self.choices.clear()
+            found = self.signatures[key] = next(_IDS)
+        return found
+
+
+_IDS = count()
+_SHARED: dict[tuple[frozenset[Type], float], _Shared] = {}
+
+
+def _shared(universe: frozenset[Type], penalty: float) -> _Shared:
     key = (universe, penalty)
-    found = _INSTANCES.get(key)
+    found = _SHARED.get(key)
     if found is None:
-        if len(_INSTANCES) >= 32:
-            _INSTANCES.clear()
-        found = _INSTANCES[key] = {}
+        if len(_SHARED) >= 32:
+            _SHARED.clear()
+        found = _SHARED[key] = _Shared()
     return found
 
 

@@ -10,7 +10,8 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
+from functools import cached_property
 from typing import Any
 
 from hortus.lang.parse import parse
@@ -34,8 +35,8 @@ class Production:
     tp: Type  # its type scheme
     logweight: float = 0.0
 
-    @property
-    def key(self) -> str:
+    @cached_property
+    def key(self) -> str:  # a routine's key is its body's text: computed once
         return key_of(self.program)
 
 
@@ -87,9 +88,16 @@ class Grammar:
         }
 
     @classmethod
-    def from_json(cls, data: Mapping[str, Any]) -> Grammar:
+    def from_json(cls, data: Mapping[str, Any], known: Grammar | None = None) -> Grammar:
+        """The grammar ``to_json`` wrote. Productions also in ``known`` (same text and name)
+        are taken from it, with the new weight, instead of parsed and typed again."""
+        reuse = {} if known is None else {(p.key, _name(p.program)): p for p in known.productions}
         prods = []
         for item in data["productions"]:
+            same = reuse.get((item["program"], item.get("name")))
+            if same is not None:
+                prods.append(replace(same, logweight=float(item["logweight"])))
+                continue
             program = parse(item["program"])
             if isinstance(program, Routine) and item.get("name"):
                 program = Routine(program.body, item["name"])

@@ -563,7 +563,9 @@ def _header(data: bytes) -> dict[str, Any]:
 
 
 def _config(data: Any) -> RecognitionConfig:
-    if not isinstance(data, dict) or set(data) != {f.name for f in fields(RecognitionConfig)}:
+    # A model saved before a setting existed lacks it and gets its default; a setting this
+    # version does not know is refused (it could change what the weights mean).
+    if not isinstance(data, dict) or not set(data) <= {f.name for f in fields(RecognitionConfig)}:
         raise ValueError(f"bad recognition config {data!r}")
     defaults = RecognitionConfig()
     values: dict[str, Any] = {}

@@ -240,6 +240,13 @@ def _resave(model: RecognitionModel, tensors: dict[str, torch.Tensor] | None = N
                                   metadata={"hortus": json.dumps({**original, **(meta or {})})})
 
 
+def test_a_model_saved_before_a_setting_existed_loads_with_its_default(
+        model: RecognitionModel) -> None:
+    older = {k: v for k, v in asdict(model.config_).items() if k not in ("threads", "max_contexts")}
+    loaded = RecognitionModel.from_bytes(_resave(model, meta={"config": older}))
+    assert loaded.config_.max_contexts == RecognitionConfig().max_contexts
+
+
 def test_hostile_or_damaged_bytes_raise_value_error(model: RecognitionModel) -> None:
     good = model.to_bytes()
     out = model.net_.out.weight

@@ -107,6 +107,9 @@ class Routine(Program):
         self.body, self.name = body, name
         self._hash = hash(("routine", body))
 
+    def __reduce__(self) -> tuple[type[Routine], tuple[Program, str | None]]:
+        return (Routine, (self.body, self.name))  # see Apply.__reduce__
+
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Routine) and (self is other or (
             self._hash == other._hash and self.body == other.body))
@@ -121,6 +124,11 @@ class Apply(Program):
     def __init__(self, f: Program, x: Program) -> None:
         self.f, self.x = f, x
         self._hash = hash((f._hash, x._hash))
+
+    def __reduce__(self) -> tuple[type[Apply], tuple[Program, Program]]:
+        # Rebuilt on unpickling: hashes of strings differ between processes, so a hash sent
+        # from a worker would not match the same program built here.
+        return (Apply, (self.f, self.x))
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Apply) and (self is other or (
@@ -145,6 +153,9 @@ class Lambda(Program):
     def __init__(self, body: Program) -> None:
         self.body = body
         self._hash = hash(("lambda", body._hash))
+
+    def __reduce__(self) -> tuple[type[Lambda], tuple[Program]]:
+        return (Lambda, (self.body,))  # see Apply.__reduce__
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Lambda) and (self is other or (
@@ -171,6 +182,9 @@ class Index(Program):
     def __init__(self, i: int) -> None:
         self.i = i
         self._hash = hash(("index", i))
+
+    def __reduce__(self) -> tuple[type[Index], tuple[int]]:
+        return (Index, (self.i,))  # see Apply.__reduce__
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Index) and other.i == self.i
@@ -201,6 +215,9 @@ class Hole(Program):
         name = name or None  # "" prints as no name at all: keep parse(str(h)) == h
         self.tp, self.name = tp, name
         self._hash = hash(("hole", tp, name))
+
+    def __reduce__(self) -> tuple[type[Hole], tuple[Type | None, str | None]]:
+        return (Hole, (self.tp, self.name))  # see Apply.__reduce__
 
     def __eq__(self, other: object) -> bool:
         return isinstance(other, Hole) and other.tp == self.tp and other.name == self.name

@@ -41,6 +41,10 @@ class TCon(Type):
     def __hash__(self) -> int:
         return self._hash
 
+    def __reduce__(self) -> tuple[type[TCon], tuple[str, tuple[Type, ...]]]:
+        # Rebuilt on unpickling: string hashes differ between processes.
+        return (TCon, (self.name, self.args))
+
 
 ARROW = "->"
 INT = TCon("int")

@@ -146,3 +146,20 @@ def test_programs_pickle_by_primitive_name() -> None:
     assert pickle.loads(pickle.dumps(lookup("sort"))) is lookup("sort")
     r = pickle.loads(pickle.dumps(parse("(lambda (map #(lambda (+ $0 -1)) $0))")))
     assert r([1, 2]) == [0, 1]
+
+
+def test_a_program_pickled_in_another_process_equals_the_same_program_here() -> None:
+    # String hashes differ between processes (PYTHONHASHSEED): a search worker's program must
+    # still equal, and hash like, the same program built in the parent.
+    import os
+    import subprocess
+    import sys
+
+    text = "(lambda (#(lambda (lambda (map (lambda (+ $0 $1)) $1))) $0 ??h[int]))"
+    code = ("import pickle, sys; from hortus.lang import parse; "
+            f"sys.stdout.buffer.write(pickle.dumps(parse({text!r})))")
+    env = {**os.environ, "PYTHONHASHSEED": "12345"}
+    data = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
+                          env=env).stdout
+    there, here = pickle.loads(data), parse(text)  # noqa: S301 (bytes from our own child)
+    assert there == here and hash(there) == hash(here) and {there: 1}[here] == 1

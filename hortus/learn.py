@@ -19,6 +19,7 @@ when searches are bounded by programs tried rather than by time.
 
 from __future__ import annotations
 
+import math
 import random
 import statistics
 import time
@@ -283,7 +284,9 @@ class Learner:
             progress=lambda step, total, loss: self.events.advanced(i, "dreams",
                                                                     f"loss {loss:.3f}"))
         stats = {"dreams": len(dreamt.dreams), "solved_examples": len(data),
-                 "loss": model.final_loss_, "seconds": time.perf_counter() - start}
+                 "loss": _finite(model.final_loss_),
+                 "held_out_loss": _finite(model.validation_loss_),
+                 "mix": model.mix_, "seconds": time.perf_counter() - start}
         self.library.complete_phase(self.run_id, i, "dreams", stats, blobs=[
             (MODEL_BLOB, model.to_bytes(), "safetensors", {"run": self.run_id, "iteration": i})])
         return stats
@@ -399,6 +402,10 @@ def _search_stats(results: list[SearchResult]) -> dict[str, Any]:
     return {"tasks": len(results), "solved": sum(_solved(r) for r in results),
             "median_time": statistics.median(times) if times else None, "times": times,
             "seconds": sum(r.time for r in results)}
+
+
+def _finite(x: float) -> float | None:
+    return x if math.isfinite(x) else None
 
 
 def _right(result: SearchResult, held: Task | None) -> bool:

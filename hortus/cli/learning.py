@@ -109,6 +109,11 @@ class LearnProgress:
         if phase in ("wake", "test"):
             err.print(f"iteration {iteration} {phase}: solved {stats['solved']}/"
                       f"{stats['tasks']}{took}")
+        elif phase == "dreams" and isinstance(stats.get("mix"), int | float):
+            # how much the model's predictions count against the library's weights, as chosen
+            # on held-out solved tasks (0: the library's weights did better)
+            err.print(f"iteration {iteration} dreams: recognition model trained, weight "
+                      f"{stats['mix']:g} against the library's grammar{took}")
         else:
             err.print(f"iteration {iteration} {phase} done{took}")
 

@@ -31,7 +31,7 @@ from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, fields, replace
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import safetensors.torch
 import torch
@@ -64,7 +64,10 @@ class RecognitionConfig:
     batch_size: int = 32  # (task, program) pairs per step
     weight_decay: float = 1e-4  # AdamW decay of the weight matrices
     dropout: float = 0.0  # dropout on the task's encoding and the MLP's hidden layer
-    validation: float = 0.1  # share of the pairs held out to keep the best epoch; 0: none
+    # Share of the solved tasks' pairs (of all pairs when that leaves fewer than 5) held out to
+    # keep the best epoch and to choose the mix; 0: none.
+    validation: float = 0.2
+    choose_mix: bool = True  # weigh predictions against the grammar's weights on held-out pairs
     patience: int = 3  # epochs without a better held-out loss before training stops
     max_examples: int = 10  # examples read per task (the first ones)
     max_tokens: int = 64  # tokens read per example
@@ -163,6 +166,7 @@ class _Plan:
     rows: torch.Tensor  # (1 + contexts,) output rows of the root, then of ``contexts``
     contexts: tuple[tuple[str, int], ...]  # the contexts whose parent is in the grammar
     mass: torch.Tensor  # (1 + contexts,) log of the grammar's weight on ``keys`` in each row
+    own: torch.Tensor  # (1 + contexts, keys) the grammar's weights on ``keys`` in each row
     unseen: tuple[dict[str, float], ...]  # per row: the grammar's weights the model lacks
 
 
@@ -187,12 +191,13 @@ class RecognitionModel:
         self.vocabulary_ = vocab = _Vocabulary.of(grammar)
         self._plans.clear()  # they map the previous vocabulary
         deriver = Deriver(grammar)
-        tasks, derivations = [], []
-        for task, program in (*data, *dreams):
+        tasks, derivations, solved = [], [], 0  # solved: pairs from data, which come first
+        for k, (task, program) in enumerate((*data, *dreams)):
             choices = deriver.derivation(task.request, program)
             if choices is not None:
                 tasks.append(task)
                 derivations.append(choices)
+                solved += k < len(data)
         self.skipped_ = len(data) + len(dreams) - len(tasks)  # pairs without a derivation
         uses = Counter(c.context for d in derivations for c in d)
         self.context_uses_ = [uses.get(c, 0) for c in vocab.contexts]  # aligned with contexts
@@ -203,10 +208,12 @@ class RecognitionModel:
         with _deterministic(config.seed), _threads(config.threads):
             net = self.net_ = self._network(vocab)
             _start_at(net, grammar, vocab)
-            self.losses_, self.validation_losses_, self.final_loss_ = _train(
-                net, config, tokens, target, progress)
-        # the held-out loss of the weights kept (nan without validation)
-        self.validation_loss_ = min(self.validation_losses_, default=math.nan)
+            trained = _train(net, config, tokens, target, solved, progress)
+        self.losses_, self.validation_losses_ = trained.losses, trained.held_out
+        self.final_loss_, self.mix_, self.mix_losses_ = trained.final, trained.mix, trained.mixes
+        # the held-out loss of the weights kept, at the chosen mix (nan without validation)
+        self.validation_loss_ = min(trained.mixes.values(),
+                                    default=min(trained.held_out, default=math.nan))
         return self
 
     def _network(self, vocab: _Vocabulary, place: bool = True) -> _Network:
@@ -259,9 +266,14 @@ class RecognitionModel:
     def predict_many(self, grammar: Grammar, tasks: Sequence[Task]) -> list[Grammar]:
         """One grammar per task, from one batched pass of the network."""
         self._check_fitted()
+        if self.mix_ == 0.0:  # held-out tasks preferred the grammar: one object, one compile
+            return [grammar] * len(tasks)
         plan = self._plan(grammar)
         q = self.logits(tasks)[:, plan.rows][:, :, plan.columns]  # (tasks, rows, keys)
         q = q - q.logsumexp(-1, keepdim=True) + plan.mass[None, :, None]
+        if self.mix_ < 1.0:  # geometric mixture with the grammar's own weights
+            q = plan.own[None] + self.mix_ * (q - plan.own[None])
+            q = q - q.logsumexp(-1, keepdim=True) + plan.mass[None, :, None]
         keys = plan.keys
         out = []
         for table in q.tolist():
@@ -295,6 +307,7 @@ class RecognitionModel:
         plan = _Plan(keys, torch.tensor([column[k] for k in keys], dtype=torch.long),
                      torch.tensor(rows, dtype=torch.long), contexts,
                      torch.tensor([_logsumexp([w[k] for k in keys]) for w in own]),
+                     torch.tensor([[max(w[k], -30.0) for k in keys] for w in own]),
                      tuple({k: w for k, w in table.items() if k not in known} for table in own))
         if len(self._plans) >= 8:
             self._plans.clear()
@@ -310,7 +323,7 @@ class RecognitionModel:
                 "features": self.features_.describe(),
                 "productions": list(self.vocabulary_.productions),
                 "contexts": [None if c is None else list(c) for c in self.vocabulary_.contexts],
-                "context_uses": list(self.context_uses_)}
+                "context_uses": list(self.context_uses_), "mix": self.mix_}
         tensors = {k: v.detach().cpu().contiguous() for k, v in self.net_.state_dict().items()}
         return safetensors.torch.save(tensors, metadata={"hortus": json.dumps(meta)})
 
@@ -333,6 +346,9 @@ class RecognitionModel:
             if (not isinstance(uses, list) or len(uses) != len(vocab.contexts)
                     or not all(type(u) is int and 0 <= u < 2**62 for u in uses)):
                 raise ValueError("context_uses must list a count per context")
+            mix = meta.get("mix", 1.0)  # models saved before the mix existed: the network only
+            if type(mix) not in (int, float) or not 0 <= mix <= 1:
+                raise ValueError(f"mix must be a number in [0, 1], got {mix!r}")
         except (KeyError, TypeError, RecursionError, json.JSONDecodeError) as e:
             raise ValueError(f"bad recognition model metadata: {e!r}") from None
         if features is None:
@@ -342,7 +358,7 @@ class RecognitionModel:
                              f"not {features.describe()!r}")
         model = cls(config, features)
         model.config_, model.features_, model.vocabulary_ = config, features, vocab
-        model.context_uses_ = uses
+        model.context_uses_, model.mix_, model.mix_losses_ = uses, float(mix), {}
         with torch.device("meta"):
             net = model._network(vocab, place=False)
             expected = {k: list(v.shape) for k, v in net.state_dict().items()}
@@ -414,21 +430,40 @@ class _Targets:
         return cls(context, chosen, options, valid.float(), masks)
 
 
-def _train(net: _Network, config: RecognitionConfig, tokens: torch.Tensor, target: _Targets,
-           progress: Progress | None) -> tuple[list[float], list[float], float]:
-    """Train ``net`` in place: the loss of every step, the held-out losses, the last epoch's.
+class _Trained(NamedTuple):
+    losses: list[float]  # of every optimiser step
+    held_out: list[float]  # held-out loss before training and after every epoch
+    final: float  # mean loss of the last epoch
+    mix: float  # weight of the network against the grammar (see _choose_mix)
+    mixes: dict[float, float]  # held-out loss at each mix tried
 
-    With ``config.validation``, a seeded share of the pairs is held out and scored before
-    training and after every epoch; the weights that score best are kept (the untrained ones,
-    i.e. the grammar itself, included), and training stops after ``patience`` epochs without
-    improvement: few tasks and many weights overfit quickly.
+
+MIXES = (0.0, 0.25, 0.5, 0.75, 1.0)  # weights of the network's predictions tried on held-out pairs
+MIN_HELD = 5  # fewest solved tasks' pairs worth holding out
+
+
+def _train(net: _Network, config: RecognitionConfig, tokens: torch.Tensor, target: _Targets,
+           solved: int, progress: Progress | None) -> _Trained:
+    """Train ``net`` in place; the first ``solved`` pairs are solved tasks, the rest dreams.
+
+    With ``config.validation``, a seeded share of the solved tasks' pairs is held out (of all
+    pairs when that share is under MIN_HELD: what matters is how the model does on real tasks,
+    not on dreams) and scored before training and after every epoch; the weights that score
+    best are kept (the untrained ones, i.e. the grammar itself, included), and training stops
+    after ``patience`` epochs without improvement: few tasks and many weights overfit quickly.
+    Then, with ``config.choose_mix``, the held-out pairs choose how much the predictions count
+    against the grammar's own weights (0 when the model does not beat the grammar).
     """
     n = tokens.shape[0]
     generator = torch.Generator().manual_seed(config.seed)
-    shuffled = torch.randperm(n, generator=generator)
-    held = int(config.validation * n)
+    pool = solved if int(config.validation * solved) >= MIN_HELD else n
+    held = int(config.validation * pool)
     held = held if 0 < held < n else 0  # too few pairs to hold any out
-    val, train = shuffled[:held], shuffled[held:]
+    val = torch.randperm(pool, generator=generator)[:held]
+    keep = torch.ones(n, dtype=torch.bool)
+    keep[val] = False
+    train = keep.nonzero()[:, 0]
+    base = net.out.bias.detach().clone().view(net.shape)  # the grammar's weights
     decay = [p for p in net.parameters() if p.dim() >= 2]
     other = [p for p in net.parameters() if p.dim() < 2]
     optimiser = torch.optim.AdamW([{"params": decay, "weight_decay": config.weight_decay},
@@ -468,25 +503,44 @@ def _train(net: _Network, config: RecognitionConfig, tokens: torch.Tensor, targe
                 break
     if best is not None:
         net.load_state_dict(best)
-    return losses, held_out, sum(epoch) / len(epoch) if epoch else math.nan
+    final = sum(epoch) / len(epoch) if epoch else math.nan
+    if not held or not config.choose_mix:
+        return _Trained(losses, held_out, final, 1.0, {})
+    mix, mixes = _choose_mix(net, base, tokens, target, val, config.device)
+    return _Trained(losses, held_out, final, mix, mixes)
+
+
+def _choose_mix(net: _Network, base: torch.Tensor, tokens: torch.Tensor, target: _Targets,
+                val: torch.Tensor, device: str) -> tuple[float, dict[float, float]]:
+    """The mix in MIXES with the lowest held-out loss (ties go to the smaller), and all losses."""
+    losses = {m: _evaluate(net, tokens, target, val, device, base, m) for m in MIXES}
+    best = min(MIXES, key=lambda m: (round(losses[m], 9), m))
+    return best, losses
 
 
 def _evaluate(net: _Network, tokens: torch.Tensor, target: _Targets, pairs: torch.Tensor,
-              device: str) -> float:
+              device: str, base: torch.Tensor | None = None, mix: float = 1.0) -> float:
     """Mean negative log-likelihood of the programs of ``pairs``, without training."""
     net.eval()
     total = 0.0
     with torch.no_grad():
         for start in range(0, len(pairs), 256):
             batch = pairs[start:start + 256]
-            total += _loss(net, tokens[batch], target, batch, device).item() * len(batch)
+            loss = _loss(net, tokens[batch], target, batch, device, base, mix)
+            total += loss.item() * len(batch)
     return total / len(pairs)
 
 
 def _loss(net: _Network, tokens: torch.Tensor, target: _Targets, batch: torch.Tensor,
-          device: str) -> torch.Tensor:
-    """Mean over the batch of each program's negative log-likelihood."""
+          device: str, base: torch.Tensor | None = None, mix: float = 1.0) -> torch.Tensor:
+    """Mean over the batch of each program's negative log-likelihood.
+
+    With ``base`` (the grammar's weights), the logits are ``base + mix * (net - base)``.
+    """
     logits: torch.Tensor = net(_trim(tokens).to(device))  # (b, contexts, productions)
+    if base is not None and mix != 1.0:
+        b = base.to(device)[None]
+        logits = b + mix * (logits - b)
     context = target.context[batch].to(device)  # (b, nodes)
     rows = torch.arange(len(batch), device=device)[:, None]  # (b, 1)
     node = logits[rows, context]  # (b, nodes, productions)

@@ -161,5 +161,5 @@ def test_a_program_pickled_in_another_process_equals_the_same_program_here() -> 
     env = {**os.environ, "PYTHONHASHSEED": "12345"}
     data = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True,
                           env=env).stdout
-    there, here = pickle.loads(data), parse(text)  # noqa: S301 (bytes from our own child)
+    there, here = pickle.loads(data), parse(text)
     assert there == here and hash(there) == hash(here) and {there: 1}[here] == 1

@@ -182,8 +182,40 @@ def test_progress_and_validation(grammar: Grammar, data: list[tuple[Task, Progra
     assert [s for s, _, _ in seen] == list(range(1, len(fitted.losses_) + 1))
     assert all(total == seen[0][1] for _, total, _ in seen)
     assert len(fitted.losses_) < seen[0][1]  # stopped early: the toy is learnt fast
-    assert fitted.validation_loss_ == min(fitted.validation_losses_)
+    # the loss at the chosen mix; mix 1 is the best epoch's own loss
+    assert fitted.validation_loss_ == fitted.mix_losses_[fitted.mix_]
+    assert fitted.mix_losses_[1.0] == pytest.approx(min(fitted.validation_losses_))
     assert fitted.final_loss_ < fitted.losses_[0]
+
+
+def test_held_out_solved_tasks_choose_how_much_the_model_counts(
+        grammar: Grammar, data: list[tuple[Task, Program]]) -> None:
+    config = replace(TINY, validation=0.25)
+    good = RecognitionModel(config).fit(grammar, data)
+    assert good.mix_ >= 0.75  # the families are easy to tell apart
+    # Dreams that contradict the solved tasks mislead the network; the held-out solved tasks
+    # (never dreams) notice, and the grammar's own weights take over.
+    swapped = [(t, SORT if p == REVERSE else REVERSE) for t, p in data]
+    misled = RecognitionModel(config).fit(grammar, data, dreams=swapped * 3)
+    assert misled.mix_ < good.mix_
+    assert misled.mix_losses_[misled.mix_] == min(misled.mix_losses_.values())
+    loaded = RecognitionModel.from_bytes(misled.to_bytes())
+    assert loaded.mix_ == misled.mix_
+
+
+def replace_mix(model: RecognitionModel, mix: float) -> RecognitionModel:
+    out = RecognitionModel.from_bytes(model.to_bytes())
+    out.mix_ = mix
+    return out
+
+
+def test_a_mix_between_zero_and_one_lies_between_grammar_and_network(
+        grammar: Grammar, model: RecognitionModel) -> None:
+    task = family("rev", 50, 50)
+    scores = [CFG(replace_mix(model, m).predict(grammar, task), task.request).logprob(REVERSE)
+              for m in (0.0, 0.5, 1.0)]
+    assert scores[0] < scores[1] < scores[2]
+    assert replace_mix(model, 0.0).predict(grammar, task) is grammar  # one grammar, one compile
 
 
 def test_transformer_encoder_trains_and_round_trips(grammar: Grammar,
@@ -264,6 +296,8 @@ def test_hostile_or_damaged_bytes_raise_value_error(model: RecognitionModel) -> 
         _resave(model, meta={"config": {**asdict(model.config_), "hidden_size": 10**9}}),
         _resave(model, meta={"config": {**asdict(model.config_), "encoder": "lstm"}}),
         _resave(model, meta={"config": {**asdict(model.config_), "extra": 1}}),
+        _resave(model, meta={"mix": 1.5}),
+        _resave(model, meta={"mix": "all"}),
         _resave(model, meta={"productions": ["reverse"]}),
         _resave(model, meta={"contexts": [None, ["nothing", 0]]}),
         _resave(model, meta={"features": {"name": "mystery"}}),

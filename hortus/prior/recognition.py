@@ -2,22 +2,28 @@
 
 DreamCoder's contextual recognition model. Every example is read as a token sequence
 (:mod:`hortus.prior.features`) by a small GRU or transformer, the example encodings are averaged,
-and an MLP outputs a log weight for every ``(context, production)`` pair: the contexts are the
-root and ``(parent, argument index)`` for every argument of every production. Training maximises
-the likelihood of the derivations of known programs (solved tasks, and dreams): at each node,
-a softmax over the productions that fit the slot, picking the one the program used. The output
-layer starts at zero with the grammar's own weights as its bias, so an untrained model predicts
-the grammar itself; a seeded share of the pairs is held out to keep the best epoch (few tasks
-and many weights overfit within a few epochs).
+and an MLP outputs a log weight for every ``(context, production)`` pair. The contexts are a
+default row, read at the root and at every slot without a table of its own, and the
+``max_contexts`` contexts ``(parent, argument index)`` used most in training. The model is
+trained as it is used: a node in any other context is scored with the default row. (Training
+every context but predicting only a few, with the root's row standing in for the rest, made
+predictions worse than the grammar's own weights on held-out tasks: measured.)
+
+Training maximises the likelihood of the derivations of known programs (solved tasks, and
+dreams): at each node, a softmax over the productions that fit the slot, picking the one the
+program used. The output layer starts at zero with the grammar's own weights as its bias, so an
+untrained model predicts the grammar itself. A seeded share of the *solved tasks* (not dreams,
+whose distribution differs from real tasks') is held out: it keeps the best epoch (few tasks and
+many weights overfit within a few epochs) and chooses the **mix**, how much the predictions
+count against the grammar's own weights (0: the model did not beat the grammar on those tasks).
 
 :meth:`RecognitionModel.predict` turns the outputs into a :class:`Grammar` for the task:
 
-* the root context's weights become the **unigram** weights (in a grammar the root has no table
-  of its own), and every other context gets a **bigram** table;
-* the predicted weights of a context are shifted so that, over the productions the model knows,
-  they carry the same total mass as the given grammar's weights in that context; a production
-  the model **never saw** (the library grew since training) keeps the grammar's own weight, and
-  contexts under it keep the grammar's own table, or fall back to the unigram weights.
+* the default row becomes the **unigram** weights and each tabled context a **bigram** table;
+* the predicted weights of a row are shifted so that, over the productions the model knows,
+  they carry the same total mass as the given grammar's weights there, then mixed with them;
+  a production the model **never saw** (the library grew since training) keeps the grammar's
+  own weight, and contexts under it keep the grammar's own table, or the unigram weights.
 
 This module imports torch; it is imported only when a recognition model is used. Weights are
 saved as safetensors bytes with a JSON description; loading validates both and never runs code.
@@ -74,7 +80,7 @@ class RecognitionConfig:
     seed: int = 0  # seeds initialisation and batch order
     device: str = "cpu"  # torch device (training is deterministic on the CPU)
     threads: int = 0  # torch CPU threads while training and predicting; 0: torch's setting
-    max_contexts: int = 2  # contexts given per-task bigram tables: the most used in training
+    max_contexts: int = 2  # contexts with tables of their own (the most used in training)
 
     def check(self) -> RecognitionConfig:
         """``self``, or a ValueError naming the first setting out of range."""
@@ -188,7 +194,7 @@ class RecognitionModel:
         config = (self.config or RecognitionConfig()).check()
         features = self.features or GenericFeatures(max_tokens=config.max_tokens)
         self.config_, self.features_ = config, features
-        self.vocabulary_ = vocab = _Vocabulary.of(grammar)
+        everything = _Vocabulary.of(grammar)
         self._plans.clear()  # they map the previous vocabulary
         deriver = Deriver(grammar)
         tasks, derivations, solved = [], [], 0  # solved: pairs from data, which come first
@@ -199,10 +205,18 @@ class RecognitionModel:
                 derivations.append(choices)
                 solved += k < len(data)
         self.skipped_ = len(data) + len(dreams) - len(tasks)  # pairs without a derivation
-        uses = Counter(c.context for d in derivations for c in d)
-        self.context_uses_ = [uses.get(c, 0) for c in vocab.contexts]  # aligned with contexts
         if not tasks:
             raise ValueError("no (task, program) pair has a derivation in the grammar")
+        # The model is trained as it is used: the most used contexts get tables of their own and
+        # every other node is read with the default (unigram) row, the root's.
+        uses = Counter(c.context for d in derivations for c in d)
+        order = {c: k for k, c in enumerate(everything.contexts)}
+        tabled = sorted((c for c in everything.contexts if c is not None and uses[c]),
+                        key=lambda c: (-uses[c], order[c]))[:config.max_contexts]
+        contexts: tuple[Context, ...] = (None, *sorted(tabled, key=order.__getitem__))
+        self.vocabulary_ = vocab = _Vocabulary(everything.productions, contexts)
+        default = sum(n for c, n in uses.items() if c not in set(tabled))
+        self.context_uses_ = [default, *(uses[c] for c in contexts[1:])]  # aligned with contexts
         tokens = self._tokens(tasks)  # (pairs, examples, tokens)
         target = _Targets.of(vocab, derivations)
         with _deterministic(config.seed), _threads(config.threads):
@@ -418,7 +432,7 @@ class _Targets:
         rows: list[list[list[int]]] = [[], [], [], []]
         for d in derivations:
             pad = width - len(d)
-            rows[0].append([ctx_index[c.context] for c in d] + [0] * pad)
+            rows[0].append([ctx_index.get(c.context, 0) for c in d] + [0] * pad)
             rows[1].append([prod_index[c.chosen] for c in d] + [0] * pad)
             rows[2].append([option_sets.setdefault(c.options, len(option_sets)) for c in d]
                            + [0] * pad)

@@ -60,6 +60,28 @@ def test_learning_adds_routines_and_records_each_phase(tmp_path: Path) -> None:
         assert run.status == "done" and run.stats is not None
 
 
+def test_the_recognition_prior_is_trained_stored_and_used(tmp_path: Path) -> None:
+    pytest.importorskip("torch")
+    from hortus.prior.recognition import RecognitionModel
+    from hortus.solving import MODEL_BLOB
+
+    config = replace(CONFIG, iterations=1, prior="recognition", dreams=40)
+    with Library.open(tmp_path / "lib.db") as lib:
+        learner = Learner.start(lib, tasks(), config)
+        (row,) = learner.run()
+        assert row.test_solved is not None
+        kinds = [p.phase for p in lib.phases(learner.run_id)]
+        assert kinds == ["wake", "abstraction", "dreams", "test"]
+        stats = lib.phases(learner.run_id)[2].stats
+        assert stats["dreams"] > 0 and stats["solved_examples"] >= 7
+        assert stats["mix"] in (0.0, 0.25, 0.5, 0.75, 1.0)
+        blob = lib.get_blob(MODEL_BLOB)
+        assert blob is not None and blob.meta["run"] == learner.run_id
+        model = RecognitionModel.from_bytes(blob.data)
+        assert model.mix_ == stats["mix"]
+        assert type(learner.prior()).__name__ == "RecognitionPrior"
+
+
 class Crash(Exception):
     pass
 

@@ -49,7 +49,8 @@ def run_learn_lists(iterations: int, timeout: float, seed: int, jobs: int | None
         report["systems"][name] = _run_system(name, tasks, iterations, timeout, seed, jobs,
                                               dreams, _Lines(name, console))
     report["speedup"] = _speedup(report["systems"])
-    name = f"learn-lists-{timeout:g}s-{iterations}it" + ("" if limit is None else f"-{limit}")
+    name = (f"learn-lists-{timeout:g}s-{iterations}it" + ("" if seed == 0 else f"-seed{seed}")
+            + ("" if limit is None else f"-{limit}"))
     path = write(results_dir, name, report)
     series = {name: r["test_times"] for name, r in report["systems"].items()}
     picture = solved_curve(series, report["systems"][systems[0]]["test_tasks"], timeout,

@@ -39,6 +39,7 @@ class Iteration:
     new_routines: tuple[str, ...]
     compression: float | None
     loss: float | None  # recognition training loss
+    mix: float | None  # weight of the recognition model against the grammar (held-out choice)
     seconds: float | None  # all phases together
 
 
@@ -244,7 +245,7 @@ def _iterations(phases: Sequence[PhaseRecord], routines: Sequence[_Routine],
             _int(test, "right"),
             _num(wake, "median_time"), _num(test, "median_time"), _int(abst, "library_size"),
             _new_routines(abst, it, routines, run_id), _num(abst, "compression_ratio"),
-            _num(dreams, "loss"), seconds.get(it)))
+            _num(dreams, "loss"), _num(dreams, "mix"), seconds.get(it)))
     return tuple(rows)
 
 

@@ -92,6 +92,7 @@ def _iterations(rows: Sequence[Iteration]) -> str:
         ("library size", lambda r: _n(r.library_size), True),
         ("compression", lambda r: _f(r.compression), True),
         ("dream loss", lambda r: _f(r.loss), True),
+        ("model weight", lambda r: _f(r.mix), True),
         ("seconds", lambda r: _f(r.seconds, 1), True),
         ("new routines", lambda r: ", ".join(r.new_routines) or DASH, False),
     ]

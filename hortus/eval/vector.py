@@ -35,7 +35,7 @@ def head_impl(head: Program) -> tuple[Callable[..., Any], bool]:
     if isinstance(head, Primitive):
         return head.impl, head.lazy
     assert isinstance(head, Routine)
-    fn = _closed(head.body)
+    fn = closed(head.body)
 
     def call(*args: Any) -> Any:
         r = fn
@@ -47,11 +47,12 @@ def head_impl(head: Program) -> tuple[Callable[..., Any], bool]:
 
 
 @lru_cache(maxsize=4096)
-def _closed(body: Program) -> Any:
+def closed(body: Program) -> Any:
     """The value of a closed term (a routine's body), compiled once per process."""
     return compile_program(body)(())
 
 
+@lru_cache(maxsize=4096)  # pure: one per head and budget, shared by searches
 def vector_fn(head: Program, steps: int) -> Callable[..., Vector]:
     """``f(v1, ..., vn) -> vector``: apply ``head`` elementwise to argument vectors.
 
@@ -84,6 +85,7 @@ def vector_fn(head: Program, steps: int) -> Callable[..., Vector]:
     return vec
 
 
+@lru_cache(maxsize=4096)
 def fast_vector_fn(head: Program, steps: int) -> Callable[..., Vector]:
     """Like :func:`vector_fn` for arguments known to be free of :data:`ERR`.
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 from itertools import count, product
+from typing import Any
 
 from hortus.lang.program import Index, Lambda, Primitive, Program, spine
 from hortus.lang.types import (
@@ -56,7 +57,6 @@ class NonTerminal:
     env: Env
     ctx: Context
     id: int
-    rules_: list[Rule] | None = field(default=None, repr=False)
 
     def scope(self, n_inputs: int) -> int:
         """Number of variables bound inside the program (beyond the request's inputs)."""
@@ -81,13 +81,17 @@ class CFG:
         self.inputs: tuple[Type, ...] = tuple(arguments(request))
         self.output: Type = returns(request)
         self.universe: frozenset[Type] = self._universe()
-        self._nts: dict[tuple[Type, Env, Context], NonTerminal] = {}
         self._weights: dict[Context, dict[str, float]] = {}
-        # Instantiations depend on types only, not weights: shared by every grammar compiled
-        # for the same universe (a prior that gives each task its own grammar reuses them).
+        self._rules: dict[int, list[Rule]] = {}
+        # Everything but the rules' probabilities depends on the types, the productions and
+        # which contexts have tables, not on the weights: it is shared by every grammar compiled
+        # alike (a recognition model gives each task its own weights; only they are redone).
         shared = _shared(self.universe, self.config.type_size_penalty)
         self._instances, self._shared_choices = shared.instances, shared.choices
         self._signature = shared.signature(grammar)
+        self._shape = shared.shape(self._signature, request, self.config,
+                                   frozenset(grammar.bigram))
+        self._nts = self._shape.nonterminals
         self.start = self.nonterminal(self.output, tuple(reversed(self.inputs)), None)
 
     # ------------------------------------------------------------ universe
@@ -119,9 +123,10 @@ class CFG:
         return list(self._nts.values())
 
     def rules(self, nt: NonTerminal) -> list[Rule]:
-        if nt.rules_ is None:
-            nt.rules_ = self._build_rules(nt)
-        return nt.rules_
+        found = self._rules.get(nt.id)
+        if found is None:
+            found = self._rules[nt.id] = self._build_rules(nt)
+        return found
 
     def reachable(self) -> list[NonTerminal]:
         """Every nonterminal reachable from the start (building all their rules)."""
@@ -199,28 +204,37 @@ class CFG:
         return w
 
     def _build_rules(self, nt: NonTerminal) -> list[Rule]:
+        productions, variables = self._skeleton(nt)
         weights = self._weights_for(nt.ctx)
-        choices = self._choices(nt.type, self.config.max_binders - nt.scope(len(self.inputs)))
-        variables = [i for i, t in enumerate(nt.env) if t == nt.type]
-        logits = [weights.get(prod.key, 0.0) for prod, _ in choices]
+        logits = [weights.get(prod.key, 0.0) for prod, _ in productions]
         if variables:
             logits.append(weights.get(VARIABLE, 0.0))
         if not logits:
             return []
         z = _logsumexp(logits)
-        rules: list[Rule] = []
-        context = self.grammar.context
-        for (prod, insts), w in zip(choices, logits, strict=False):
-            parent = prod.key
-            for args, lq in insts:
-                arg_nts = tuple(self.nonterminal(ret, (*params, *nt.env), context(parent, k))
-                                for k, (ret, params) in enumerate(args))
-                rules.append(Rule(prod.program, -1, arg_nts,
-                                  tuple(len(params) for _, params in args), w - z + lq))
+        rules = [Rule(prod.program, -1, args, binders, w - z + lq)
+                 for (prod, insts), w in zip(productions, logits, strict=False)
+                 for args, binders, lq in insts]
         if variables:
             lv = logits[-1] - z - math.log(len(variables))
             rules.extend(Rule(None, i, (), (), lv) for i in variables)
         return rules
+
+    def _skeleton(self, nt: NonTerminal) -> Skeleton:
+        """The rules of ``nt`` without their probabilities (shared, see ``__init__``)."""
+        found = self._shape.skeletons.get(nt.id)
+        if found is not None:
+            return found
+        choices = self._choices(nt.type, self.config.max_binders - nt.scope(len(self.inputs)))
+        context = self.grammar.context
+        productions = [
+            (prod, [(tuple(self.nonterminal(ret, (*params, *nt.env), context(prod.key, k))
+                           for k, (ret, params) in enumerate(args)),
+                     tuple(len(params) for _, params in args), lq) for args, lq in insts])
+            for prod, insts in choices]
+        variables = tuple(i for i, t in enumerate(nt.env) if t == nt.type)
+        found = self._shape.skeletons[nt.id] = (productions, variables)
+        return found
 
     def _choices(self, tp: Type, env_budget: int) -> list[Choices]:
         """The productions that can fill a slot of type ``tp`` within ``env_budget`` binders.
@@ -281,6 +295,20 @@ Instances = dict[tuple[str, Type, Type], list[tuple[list[Type], float]]]
 Choices = tuple[Production, list[tuple[list[tuple[Type, tuple[Type, ...]]], float]]]
 
 
+# per nonterminal: each production with, per instantiation, its arguments' nonterminals,
+# their binders and the instantiation's log prior; then the variables that fit
+Skeleton = tuple[list[tuple[Production, list[tuple[tuple[NonTerminal, ...], tuple[int, ...],
+                                                  float]]]], tuple[int, ...]]
+
+
+@dataclass
+class _Shape:
+    """The nonterminals and rule skeletons of one compiled grammar, whatever its weights."""
+
+    nonterminals: dict[tuple[Type, Env, Context], NonTerminal] = field(default_factory=dict)
+    skeletons: dict[int, Skeleton] = field(default_factory=dict)
+
+
 @dataclass
 class _Shared:
     """What compiling depends on besides the weights, for one type universe."""
@@ -288,6 +316,17 @@ class _Shared:
     instances: Instances = field(default_factory=dict)
     choices: dict[tuple[int, Type, int], list[Choices]] = field(default_factory=dict)
     signatures: dict[tuple[tuple[str, Type], ...], int] = field(default_factory=dict)
+    shapes: dict[tuple[Any, ...], _Shape] = field(default_factory=dict)
+
+    def shape(self, signature: int, request: Type, config: CFGConfig,
+              tables: frozenset[tuple[str, int]]) -> _Shape:
+        key = (signature, request, config, tables)
+        found = self.shapes.get(key)
+        if found is None:
+            if len(self.shapes) >= 64:
+                self.shapes.clear()
+            found = self.shapes[key] = _Shape()
+        return found
 
     def signature(self, grammar: Grammar) -> int:
         """An id for the grammar's productions (keys and types, in order), never reused."""
@@ -297,6 +336,7 @@ class _Shared:
             if len(self.signatures) >= 64:  # a long run's old libraries
                 self.signatures.clear()
                 self.choices.clear()
+                self.shapes.clear()
             found = self.signatures[key] = next(_IDS)
         return found
 

@@ -18,8 +18,15 @@ from itertools import product
 from typing import Any
 
 from hortus.eval.interpreter import Closure, _call, _if
-from hortus.eval.vector import ERR, fast_vector_fn, head_impl, lambda_closure, vector_fn
-from hortus.lang.program import Primitive, Routine
+from hortus.eval.vector import (
+    ERR,
+    closed,
+    fast_vector_fn,
+    head_impl,
+    lambda_closure,
+    vector_fn,
+)
+from hortus.lang.program import Primitive, Program, Routine
 from hortus.lang.types import TCon, Type
 from hortus.prior.cfg import CFG, NonTerminal, Rule
 from hortus.search._enumerator import Enumerator, Prog
@@ -79,7 +86,7 @@ class ValueEnumerator(Enumerator):
         self._probes: dict[tuple[Any, ...], list[Env] | None] = {}
         # One table per example: equal list values found by different terms are stored once.
         self._interned: list[dict[Any, Any]] = [{} for _ in envs]
-        self._vec: dict[int, tuple[Callable[..., Vector], Callable[..., Vector]]] = {}
+        self._vec: dict[Program, tuple[Callable[..., Vector], Callable[..., Vector]]] = {}
         self._mk: dict[int, Callable[[list[Closure]], Closure]] = {}
 
     # ------------------------------------------------------------ environments
@@ -188,11 +195,12 @@ class ValueEnumerator(Enumerator):
         return lambda env: v
 
     def _vectors(self, rule: Rule) -> tuple[Callable[..., Vector], Callable[..., Vector]]:
-        found = self._vec.get(id(rule))
+        head = rule.head
+        assert head is not None
+        found = self._vec.get(head)
         if found is None:
-            assert rule.head is not None
-            found = self._vec[id(rule)] = (vector_fn(rule.head, self.steps),
-                                           fast_vector_fn(rule.head, self.steps))
+            found = self._vec[head] = (vector_fn(head, self.steps),
+                                       fast_vector_fn(head, self.steps))
         return found
 
     def _maker(self, rule: Rule) -> Callable[[list[Closure]], Closure]:
@@ -220,6 +228,4 @@ def _constant(rule: Rule) -> Any:
     if isinstance(head, Primitive):
         return head.impl
     assert isinstance(head, Routine)
-    from hortus.eval.interpreter import compile_program
-
-    return compile_program(head.body)(())
+    return closed(head.body)

@@ -215,10 +215,11 @@ class Learner:
         if self.config.batch is not None and self.config.batch < len(tasks):
             rng = random.Random(f"{self.config.seed}:batch:{i}")
             tasks = rng.sample(tasks, self.config.batch)
+        started = time.perf_counter()
         results = self._search(i, "wake", tasks)
         solved_so_far = {s.task for s in self.library.searches(self.run_id)
                          if s.solved and s.stats.get("phase") == "wake"}
-        stats = _search_stats(results)
+        stats = _search_stats(results, started)
         stats["solved_so_far"] = len(solved_so_far)
         self.library.complete_phase(self.run_id, i, "wake", stats)
         return stats
@@ -292,8 +293,9 @@ class Learner:
         return stats
 
     def _test(self, i: int) -> dict[str, Any]:
+        started = time.perf_counter()
         results = self._search(i, "test", self.test)
-        stats = _search_stats(results)
+        stats = _search_stats(results, started)
         stats["right"] = sum(bool(r.stats.get("right")) for r in results)
         self.library.complete_phase(self.run_id, i, "test", stats)
         return stats
@@ -397,11 +399,15 @@ def _solved(r: SearchResult) -> bool:
     return r.solved or bool(r.stats.get("solved"))
 
 
-def _search_stats(results: list[SearchResult]) -> dict[str, Any]:
+def _search_stats(results: list[SearchResult], started: float) -> dict[str, Any]:
+    """Counts and times of a search phase; ``seconds`` is its wall time (in this process: a
+    resumed phase counts from the resume), ``search_seconds`` the searches' own times summed
+    over the workers."""
     times = sorted(r.best.time if r.best else r.time for r in results if _solved(r))
     return {"tasks": len(results), "solved": sum(_solved(r) for r in results),
             "median_time": statistics.median(times) if times else None, "times": times,
-            "seconds": sum(r.time for r in results)}
+            "seconds": time.perf_counter() - started,
+            "search_seconds": sum(r.time for r in results)}
 
 
 def _finite(x: float) -> float | None:

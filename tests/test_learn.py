@@ -26,14 +26,16 @@ def tasks() -> list[Any]:
     return [by_name[n] for n in NAMES]
 
 
+TIMES = ("seconds", "search_seconds", "times", "median_time")  # depend on the machine's load
+
+
 def snapshot(lib: Library) -> dict[str, Any]:
     grammar = lib.grammar()
     return {
         "routines": [(r.name, r.body, round(r.weight, 9)) for r in lib.routines()],
         "bigram": sorted((k, sorted((c, round(w, 9)) for c, w in v.items()))
                          for k, v in grammar.bigram.items()),
-        "phases": [(p.iteration, p.phase, {k: v for k, v in p.stats.items()
-                                           if k not in ("seconds", "times", "median_time")})
+        "phases": [(p.iteration, p.phase, {k: v for k, v in p.stats.items() if k not in TIMES})
                    for p in lib.phases()],
         "solutions": sorted((s.task, s.program) for s in lib.solutions()),
     }

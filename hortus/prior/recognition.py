@@ -70,8 +70,8 @@ class RecognitionConfig:
     batch_size: int = 32  # (task, program) pairs per step
     weight_decay: float = 1e-4  # AdamW decay of the weight matrices
     dropout: float = 0.0  # dropout on the task's encoding and the MLP's hidden layer
-    # Share of the solved tasks' pairs (of all pairs when that leaves fewer than 5) held out to
-    # keep the best epoch and to choose the mix; 0: none.
+    # Share of the solved tasks' pairs held out (at least 5; of all pairs when there are fewer
+    # than 10 solved) to keep the best epoch and to choose the mix; 0: none.
     validation: float = 0.2
     choose_mix: bool = True  # weigh predictions against the grammar's weights on held-out pairs
     patience: int = 3  # epochs without a better held-out loss before training stops
@@ -225,9 +225,12 @@ class RecognitionModel:
             trained = _train(net, config, tokens, target, solved, progress)
         self.losses_, self.validation_losses_ = trained.losses, trained.held_out
         self.final_loss_, self.mix_, self.mix_losses_ = trained.final, trained.mix, trained.mixes
+        # pairs held out, and whether they are all solved tasks' (not dreams)
+        self.held_out_ = trained.held
+        self.held_out_solved_ = trained.from_solved and trained.held > 0
         # the held-out loss of the weights kept, at the chosen mix (nan without validation)
-        self.validation_loss_ = min(trained.mixes.values(),
-                                    default=min(trained.held_out, default=math.nan))
+        self.validation_loss_ = (trained.mixes[trained.mix] if trained.mixes
+                                 else min(trained.held_out, default=math.nan))
         return self
 
     def _network(self, vocab: _Vocabulary, place: bool = True) -> _Network:
@@ -373,6 +376,7 @@ class RecognitionModel:
         model = cls(config, features)
         model.config_, model.features_, model.vocabulary_ = config, features, vocab
         model.context_uses_, model.mix_, model.mix_losses_ = uses, float(mix), {}
+        model.held_out_, model.held_out_solved_ = 0, False
         with torch.device("meta"):
             net = model._network(vocab, place=False)
             expected = {k: list(v.shape) for k, v in net.state_dict().items()}
@@ -450,6 +454,8 @@ class _Trained(NamedTuple):
     final: float  # mean loss of the last epoch
     mix: float  # weight of the network against the grammar (see _choose_mix)
     mixes: dict[float, float]  # held-out loss at each mix tried
+    held: int  # pairs held out
+    from_solved: bool  # ... all from the solved tasks (else from all pairs)
 
 
 MIXES = (0.0, 0.25, 0.5, 0.75, 1.0)  # weights of the network's predictions tried on held-out pairs
@@ -460,18 +466,21 @@ def _train(net: _Network, config: RecognitionConfig, tokens: torch.Tensor, targe
            solved: int, progress: Progress | None) -> _Trained:
     """Train ``net`` in place; the first ``solved`` pairs are solved tasks, the rest dreams.
 
-    With ``config.validation``, a seeded share of the solved tasks' pairs is held out (of all
-    pairs when that share is under MIN_HELD: what matters is how the model does on real tasks,
-    not on dreams) and scored before training and after every epoch; the weights that score
-    best are kept (the untrained ones, i.e. the grammar itself, included), and training stops
-    after ``patience`` epochs without improvement: few tasks and many weights overfit quickly.
+    With ``config.validation``, a seeded share of the solved tasks' pairs is held out, at least
+    MIN_HELD (of all pairs when fewer than twice that many tasks are solved: what matters is how
+    the model does on real tasks, not on dreams) and scored before training and after every
+    epoch; the weights that score best are kept (the untrained ones, i.e. the grammar itself,
+    included), and training stops after ``patience`` epochs without improvement: few tasks and
+    many weights overfit quickly.
     Then, with ``config.choose_mix``, the held-out pairs choose how much the predictions count
     against the grammar's own weights (0 when the model does not beat the grammar).
     """
     n = tokens.shape[0]
     generator = torch.Generator().manual_seed(config.seed)
-    pool = solved if int(config.validation * solved) >= MIN_HELD else n
-    held = int(config.validation * pool)
+    if config.validation > 0 and solved >= 2 * MIN_HELD:
+        pool, held = solved, max(MIN_HELD, int(config.validation * solved))
+    else:
+        pool, held = n, int(config.validation * n)
     held = held if 0 < held < n else 0  # too few pairs to hold any out
     val = torch.randperm(pool, generator=generator)[:held]
     keep = torch.ones(n, dtype=torch.bool)
@@ -519,9 +528,9 @@ def _train(net: _Network, config: RecognitionConfig, tokens: torch.Tensor, targe
         net.load_state_dict(best)
     final = sum(epoch) / len(epoch) if epoch else math.nan
     if not held or not config.choose_mix:
-        return _Trained(losses, held_out, final, 1.0, {})
+        return _Trained(losses, held_out, final, 1.0, {}, held, pool == solved)
     mix, mixes = _choose_mix(net, base, tokens, target, val, config.device)
-    return _Trained(losses, held_out, final, mix, mixes)
+    return _Trained(losses, held_out, final, mix, mixes, held, pool == solved)
 
 
 def _choose_mix(net: _Network, base: torch.Tensor, tokens: torch.Tensor, target: _Targets,

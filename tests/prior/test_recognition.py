@@ -35,7 +35,7 @@ NAMES = ("reverse", "sort", "cdr", "cons", "car", "empty", "map", "+", "0", "1",
 REVERSE, SORT = parse("(lambda (reverse $0))"), parse("(lambda (sort $0))")
 TINY = RecognitionConfig(embedding_size=16, hidden_size=32, epochs=30, batch_size=8,
                          learning_rate=1e-2, validation=0.0, max_examples=6, max_tokens=32,
-                         threads=1, max_contexts=1000)  # every context gets a table
+                         threads=1, max_contexts=1000)  # every context used gets a table
 
 
 def family(kind: str, k: int, seed: int) -> Task:
@@ -193,11 +193,16 @@ def test_held_out_solved_tasks_choose_how_much_the_model_counts(
     config = replace(TINY, validation=0.25)
     good = RecognitionModel(config).fit(grammar, data)
     assert good.mix_ >= 0.75  # the families are easy to tell apart
+    assert good.held_out_ == 6 and good.held_out_solved_
     # Dreams that contradict the solved tasks mislead the network; the held-out solved tasks
     # (never dreams) notice, and the grammar's own weights take over.
     swapped = [(t, SORT if p == REVERSE else REVERSE) for t, p in data]
     misled = RecognitionModel(config).fit(grammar, data, dreams=swapped * 3)
     assert misled.mix_ < good.mix_
+    assert misled.held_out_ == 6 and misled.held_out_solved_  # the solved tasks', not dreams
+    # with fewer than 10 solved tasks, pairs are held out from everything
+    few = RecognitionModel(config).fit(grammar, data[:4], dreams=data[4:])
+    assert few.held_out_ == 6 and not few.held_out_solved_
     assert misled.mix_losses_[misled.mix_] == min(misled.mix_losses_.values())
     loaded = RecognitionModel.from_bytes(misled.to_bytes())
     assert loaded.mix_ == misled.mix_

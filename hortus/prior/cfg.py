@@ -315,7 +315,8 @@ class _Shared:
 
     instances: Instances = field(default_factory=dict)
     choices: dict[tuple[int, Type, int], list[Choices]] = field(default_factory=dict)
-    signatures: dict[tuple[tuple[str, Type], ...], int] = field(default_factory=dict)
+    signatures: dict[tuple[tuple[str, str | None, Type], ...], int] = field(
+        default_factory=dict)
     shapes: dict[tuple[Any, ...], _Shape] = field(default_factory=dict)
 
     def shape(self, signature: int, request: Type, config: CFGConfig,
@@ -329,8 +330,13 @@ class _Shared:
         return found
 
     def signature(self, grammar: Grammar) -> int:
-        """An id for the grammar's productions (keys and types, in order), never reused."""
-        key = tuple((p.key, p.tp) for p in grammar.productions)
+        """An id for the grammar's productions (keys, names and types, in order), never reused.
+
+        Names count: rules carry the first grammar's routine objects, and another library may
+        call the same body something else.
+        """
+        key = tuple((p.key, getattr(p.program, "name", None), p.tp)
+                    for p in grammar.productions)
         found = self.signatures.get(key)
         if found is None:
             if len(self.signatures) >= 64:  # a long run's old libraries
@@ -343,6 +349,11 @@ class _Shared:
 
 _IDS = count()
 _SHARED: dict[tuple[frozenset[Type], float], _Shared] = {}
+
+
+def clear_shared() -> None:
+    """Forget what compiled grammars share (for benchmarks that time compiling)."""
+    _SHARED.clear()
 
 
 def _shared(universe: frozenset[Type], penalty: float) -> _Shared:

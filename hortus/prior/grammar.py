@@ -39,6 +39,13 @@ class Production:
     def key(self) -> str:  # a routine's key is its body's text: computed once
         return key_of(self.program)
 
+    def weighted(self, logweight: float) -> Production:
+        """This production with another weight (and its key, already computed)."""
+        new = replace(self, logweight=logweight)
+        if "key" in self.__dict__:
+            new.__dict__["key"] = self.__dict__["key"]
+        return new
+
 
 @dataclass(frozen=True)
 class Grammar:
@@ -96,7 +103,7 @@ class Grammar:
         for item in data["productions"]:
             same = reuse.get((item["program"], item.get("name")))
             if same is not None:
-                prods.append(replace(same, logweight=float(item["logweight"])))
+                prods.append(same.weighted(float(item["logweight"])))
                 continue
             program = parse(item["program"])
             if isinstance(program, Routine) and item.get("name"):

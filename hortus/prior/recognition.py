@@ -36,7 +36,7 @@ import math
 from collections import Counter
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from typing import TYPE_CHECKING, Any, ClassVar, NamedTuple
 
 import safetensors.torch
@@ -299,7 +299,7 @@ class RecognitionModel:
             for ctx, weights, extra in zip(plan.contexts, table[1:], plan.unseen[1:],
                                            strict=True):
                 bigram[ctx] = {**extra, **dict(zip(keys, weights, strict=True))}
-            prods = tuple(replace(p, logweight=root[p.key]) for p in grammar.productions)
+            prods = tuple(p.weighted(root[p.key]) for p in grammar.productions)
             out.append(Grammar(prods, root[VARIABLE], bigram))
         return out
 

@@ -53,3 +53,53 @@ def test_partition_is_a_probability(cfg: CFG) -> None:
 def test_polymorphic_request_is_refused() -> None:
     with pytest.raises(ValueError, match="ground"):
         CFG(Grammar.uniform(primitive_set("base")), parse_type("list(t0) -> list(t0)"))
+
+
+def test_grammars_that_differ_only_in_weights_share_structure_not_probabilities() -> None:
+    from dataclasses import replace
+
+    from hortus.prior.cfg import clear_shared
+
+    plain = Grammar.uniform(primitive_set("dreamcoder-lists"))
+    tilted = Grammar(tuple(replace(p, logweight=3.0 if p.key == "+" else 0.0)
+                           for p in plain.productions))
+    request = parse_type("list(int) -> list(int)")
+    p = parse("(lambda (map (lambda (+ $0 1)) $0))")
+    a, b = CFG(plain, request), CFG(tilted, request)
+    assert a.start is b.start  # one set of nonterminals
+    assert b.logprob(p) != a.logprob(p)
+
+    def best_plus(c: CFG) -> float:
+        return max(r.logp for nt in c.reachable() for r in c.rules(nt)
+                   if getattr(r.head, "name", None) == "+")
+
+    assert best_plus(b) > best_plus(a) + 1.5
+    for nt in b.reachable():
+        assert math.fsum(math.exp(r.logp) for r in b.rules(nt)) == pytest.approx(1.0)
+    # the same probabilities as a grammar compiled from nothing
+    shared = [b.logprob(q) for q in (p, parse("(lambda (cdr $0))"), parse("(lambda $0)"))]
+    clear_shared()
+    fresh = CFG(tilted, request)
+    assert fresh.start is not b.start
+    assert [fresh.logprob(q) for q in (p, parse("(lambda (cdr $0))"),
+                                       parse("(lambda $0)"))] == pytest.approx(shared)
+    # a table of its own for a context is a different structure
+    table = CFG(Grammar(plain.productions, bigram={("map", 0): {"+": 5.0}}), request)
+    assert table.start is not fresh.start
+
+
+def test_a_routine_keeps_its_own_name_when_another_library_has_the_same_body() -> None:
+    from hortus.lang.program import Routine, show
+    from hortus.prior.grammar import Production
+
+    body = parse("(lambda (map (lambda (+ $0 1)) $0))")
+    request = parse_type("list(int) -> list(int)")
+    names = []
+    for name in ("incr-all", "add-one"):
+        routine = Routine(body, name)
+        g = Grammar((*Grammar.uniform(primitive_set("dreamcoder-lists")).productions,
+                     Production(routine, routine.type)))
+        heads = [r.head for nt in CFG(g, request).reachable()
+                 for r in CFG(g, request).rules(nt) if isinstance(r.head, Routine)]
+        names.append({show(h, names=True) for h in heads})
+    assert names == [{"incr-all"}, {"add-one"}]

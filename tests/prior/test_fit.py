@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import random
+from dataclasses import replace
 
 import pytest
 
@@ -14,7 +15,7 @@ from hortus.lang.program import Apply, Index, Lambda, Program, Routine
 from hortus.lang.types import Type, match, parse_type
 from hortus.prior.cfg import CFG
 from hortus.prior.fit import Choice, Deriver, count, fit
-from hortus.prior.grammar import VARIABLE, Grammar, key_of
+from hortus.prior.grammar import VARIABLE, Grammar, Production, key_of
 from hortus.prior.sample import sample_program
 
 LISTS = parse_type("list(int) -> list(int)")
@@ -116,3 +117,16 @@ def test_depth_zero_draws_only_leaves(grammar: Grammar) -> None:
     for _ in range(20):
         p = sample_program(cfg, rng, max_depth=0)
         assert p is not None and isinstance(p, Lambda) and p.body.size() == 1
+
+
+def test_grammar_json_round_trip_reuses_known_productions() -> None:
+    routine = Routine(parse("(lambda (map (lambda (+ $0 1)) $0))"), "incr-all")
+    known = Grammar((*Grammar.uniform(primitive_set("dreamcoder-lists")).productions,
+                     Production(routine, routine.type)))
+    heavier = Grammar(tuple(replace(p, logweight=1.5) for p in known.productions), -0.5,
+                      {("map", 0): {"+": 2.0}})
+    again = Grammar.from_json(heavier.to_json(), known=known)
+    assert again == heavier
+    assert again.productions[-1].program.name == "incr-all"  # type: ignore[union-attr]
+    assert again.productions[-1].tp is known.productions[-1].tp  # not inferred again
+    assert Grammar.from_json(heavier.to_json()) == heavier

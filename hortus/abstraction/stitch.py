@@ -53,10 +53,25 @@ class StitchCompressor(Compressor):
             arities.append(n)
         known = _named_routines(bodies)
         texts = [show(b, names=True).replace("(lambda ", "(lam ") for b in bodies]
-        result = stitch_core.compress(
-            texts, iterations=self.iterations, max_arity=self.max_arity, tasks=list(tasks),
-            threads=self.threads, silent=True, no_curried_metavars=True,
-            no_curried_bodies=True, abstraction_prefix=PREFIX)
+        # Stitch's Rust backend can panic on an internal consistency check in a late
+        # iteration (seen on real corpora): fewer iterations keep the earlier abstractions,
+        # and with none left the corpus stays as it is; learning goes on either way.
+        failures: list[str] = []
+        result = None
+        for iterations in range(self.iterations, 0, -1):
+            try:
+                result = stitch_core.compress(
+                    texts, iterations=iterations, max_arity=self.max_arity, tasks=list(tasks),
+                    threads=self.threads, silent=True, no_curried_metavars=True,
+                    no_curried_bodies=True, abstraction_prefix=PREFIX)
+                break
+            except stitch_core.StitchException as e:
+                failures.append(f"{iterations} iteration(s): {str(e).splitlines()[0]}")
+        if result is None:
+            return Compression([], [p for _, p in corpus], {
+                "programs": len(corpus), "found": 0, "kept": 0, "rejected_rewrites": 0,
+                "seconds": time.perf_counter() - start, "compression_ratio": None,
+                "stitch_failures": failures})
         names = set(taken) | set(known)
         namespace: dict[str, Program] = dict(known)
         abstractions: list[Abstraction] = []
@@ -91,6 +106,8 @@ class StitchCompressor(Compressor):
             "rejected_rewrites": rejected, "seconds": time.perf_counter() - start,
             "compression_ratio": result.json.get("compression_ratio"),
         }
+        if failures:
+            stats["stitch_failures"] = failures
         return Compression(abstractions, rewritten, stats)
 
 

@@ -109,6 +109,10 @@ class LearnProgress:
         if phase in ("wake", "test"):
             err.print(f"iteration {iteration} {phase}: solved {stats['solved']}/"
                       f"{stats['tasks']}{took}")
+        elif phase == "abstraction" and stats.get("stitch_failures"):
+            err.print(f"iteration {iteration} abstraction: Stitch failed "
+                      f"({stats['stitch_failures'][-1]}); kept {stats.get('kept', 0)} "
+                      f"routine(s) from fewer iterations{took}")
         elif phase == "dreams" and isinstance(stats.get("mix"), int | float):
             # how much the model's predictions count against the library's weights, as chosen
             # on held-out solved tasks (0: the library's weights did better)

@@ -47,6 +47,7 @@ from hortus.lang.types import arguments
 from hortus.prior._base import Prior
 from hortus.prior.features import FeatureExtractor, GenericFeatures, features_from_description
 from hortus.prior.fit import Choice, Deriver
+from hortus.prior.fit import fit as refit
 from hortus.prior.grammar import VARIABLE, Context, Grammar
 
 if TYPE_CHECKING:
@@ -197,11 +198,12 @@ class RecognitionModel:
         everything = _Vocabulary.of(grammar)
         self._plans.clear()  # they map the previous vocabulary
         deriver = Deriver(grammar)
-        tasks, derivations, solved = [], [], 0  # solved: pairs from data, which come first
+        tasks, programs, derivations, solved = [], [], [], 0  # solved: data's pairs, first
         for k, (task, program) in enumerate((*data, *dreams)):
             choices = deriver.derivation(task.request, program)
             if choices is not None:
                 tasks.append(task)
+                programs.append(program)
                 derivations.append(choices)
                 solved += k < len(data)
         self.skipped_ = len(data) + len(dreams) - len(tasks)  # pairs without a derivation
@@ -219,10 +221,19 @@ class RecognitionModel:
         self.context_uses_ = [default, *(uses[c] for c in contexts[1:])]  # aligned with contexts
         tokens = self._tokens(tasks)  # (pairs, examples, tokens)
         target = _Targets.of(vocab, derivations)
+        val, from_solved = _split(config, len(tasks), solved)
+        start = grammar
+        if from_solved:
+            # The grammar's weights were fit on every solved task, the held-out ones included
+            # (and abstraction made routines out of them): the model starts from, and is judged
+            # against, weights refit without them, or it could never look better.
+            held = set(val.tolist())
+            start = refit(grammar, [(tasks[k].request, programs[k]) for k in range(solved)
+                                    if k not in held])
         with _deterministic(config.seed), _threads(config.threads):
             net = self.net_ = self._network(vocab)
-            _start_at(net, grammar, vocab)
-            trained = _train(net, config, tokens, target, solved, progress)
+            _start_at(net, start, vocab)
+            trained = _train(net, config, tokens, target, val, from_solved, progress)
         self.losses_, self.validation_losses_ = trained.losses, trained.held_out
         self.final_loss_, self.mix_, self.mix_losses_ = trained.final, trained.mix, trained.mixes
         # pairs held out, and whether they are all solved tasks' (not dreams)
@@ -462,27 +473,34 @@ MIXES = (0.0, 0.25, 0.5, 0.75, 1.0)  # weights of the network's predictions trie
 MIN_HELD = 5  # fewest solved tasks' pairs worth holding out
 
 
-def _train(net: _Network, config: RecognitionConfig, tokens: torch.Tensor, target: _Targets,
-           solved: int, progress: Progress | None) -> _Trained:
-    """Train ``net`` in place; the first ``solved`` pairs are solved tasks, the rest dreams.
+def _split(config: RecognitionConfig, n: int, solved: int) -> tuple[torch.Tensor, bool]:
+    """The pairs to hold out, and whether they are solved tasks' (the first ``solved`` pairs).
 
-    With ``config.validation``, a seeded share of the solved tasks' pairs is held out, at least
-    MIN_HELD (of all pairs when fewer than twice that many tasks are solved: what matters is how
-    the model does on real tasks, not on dreams) and scored before training and after every
-    epoch; the weights that score best are kept (the untrained ones, i.e. the grammar itself,
-    included), and training stops after ``patience`` epochs without improvement: few tasks and
-    many weights overfit quickly.
-    Then, with ``config.choose_mix``, the held-out pairs choose how much the predictions count
-    against the grammar's own weights (0 when the model does not beat the grammar).
+    A seeded share of the solved tasks' pairs, at least MIN_HELD; of all pairs when fewer than
+    twice that many tasks are solved. What matters is how the model does on real tasks, not
+    on dreams.
     """
-    n = tokens.shape[0]
     generator = torch.Generator().manual_seed(config.seed)
     if config.validation > 0 and solved >= 2 * MIN_HELD:
         pool, held = solved, max(MIN_HELD, int(config.validation * solved))
     else:
         pool, held = n, int(config.validation * n)
     held = held if 0 < held < n else 0  # too few pairs to hold any out
-    val = torch.randperm(pool, generator=generator)[:held]
+    return torch.randperm(pool, generator=generator)[:held], held > 0 and pool == solved
+
+
+def _train(net: _Network, config: RecognitionConfig, tokens: torch.Tensor, target: _Targets,
+           val: torch.Tensor, from_solved: bool, progress: Progress | None) -> _Trained:
+    """Train ``net`` in place, holding out the pairs ``val`` (see _split).
+
+    The held-out pairs are scored before training and after every epoch; the weights that
+    score best are kept (the untrained ones, i.e. the starting grammar itself, included), and
+    training stops after ``patience`` epochs without improvement: few tasks and many weights
+    overfit quickly. Then, with ``config.choose_mix``, the held-out pairs choose how much the
+    predictions count against the grammar's own weights (0 when the model does not beat it).
+    """
+    n, held = tokens.shape[0], len(val)
+    generator = torch.Generator().manual_seed(config.seed + 1)
     keep = torch.ones(n, dtype=torch.bool)
     keep[val] = False
     train = keep.nonzero()[:, 0]
@@ -528,9 +546,9 @@ def _train(net: _Network, config: RecognitionConfig, tokens: torch.Tensor, targe
         net.load_state_dict(best)
     final = sum(epoch) / len(epoch) if epoch else math.nan
     if not held or not config.choose_mix:
-        return _Trained(losses, held_out, final, 1.0, {}, held, pool == solved)
+        return _Trained(losses, held_out, final, 1.0, {}, held, from_solved)
     mix, mixes = _choose_mix(net, base, tokens, target, val, config.device)
-    return _Trained(losses, held_out, final, mix, mixes, held, pool == solved)
+    return _Trained(losses, held_out, final, mix, mixes, held, from_solved)
 
 
 def _choose_mix(net: _Network, base: torch.Tensor, tokens: torch.Tensor, target: _Targets,

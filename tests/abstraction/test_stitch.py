@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from hortus.abstraction.stitch import StitchCompressor, readable_name
 from hortus.lang.parse import parse
 from hortus.lang.program import Routine
@@ -66,3 +68,26 @@ def test_routines_already_in_the_library_are_kept_by_name() -> None:
         assert rewritten([1, 2]) == original([1, 2])
     for a in result.abstractions:
         assert a.routine.name != "inc-all"
+
+
+def test_a_stitch_panic_costs_iterations_not_the_learning_run(monkeypatch: Any) -> None:
+    # Stitch's Rust backend sometimes panics in a late iteration (an internal check); that is
+    # simulated here, since no small corpus is known to trigger it.
+    import stitch_core
+
+    real = stitch_core.compress
+
+    def flaky(programs: list[str], iterations: int, **kwargs: Any) -> Any:
+        if iterations > limit:
+            raise stitch_core.StitchException("Rust backend panicked with exception: check")
+        return real(programs, iterations=iterations, **kwargs)
+
+    monkeypatch.setattr(stitch_core, "compress", flaky)
+    pairs, tasks = corpus()
+    limit = 1
+    result = StitchCompressor(iterations=3).compress(pairs, tasks, set())
+    assert len(result.abstractions) == 1 and len(result.stats["stitch_failures"]) == 2
+    limit = 0
+    nothing = StitchCompressor(iterations=3).compress(pairs, tasks, set())
+    assert nothing.abstractions == [] and len(nothing.stats["stitch_failures"]) == 3
+    assert nothing.rewritten == [p for _, p in pairs]

@@ -12,12 +12,28 @@ from pathlib import Path
 from typing import Any
 
 
-def environment() -> dict[str, Any]:
+def _commit() -> str | None:
+    """The code's version: the commit, marked ``-dirty`` when files differ from it."""
     try:
-        commit = subprocess.run(["git", "rev-parse", "--short", "HEAD"], capture_output=True,
-                                text=True, timeout=5, check=False).stdout.strip() or None
+        def git(*args: str) -> str:
+            return subprocess.run(["git", *args], capture_output=True, text=True, timeout=5,
+                                  check=False).stdout.strip()
+
+        commit = git("rev-parse", "--short", "HEAD") or None
+        if commit and git("status", "--porcelain", "--untracked-files=no"):
+            commit += "-dirty"
+        return commit
     except (OSError, subprocess.SubprocessError):
-        commit = None
+        return None
+
+
+# Taken when a benchmark starts (this module is imported then), not when it writes: a long
+# run must not be credited to commits made while it ran.
+_COMMIT = _commit()
+
+
+def environment() -> dict[str, Any]:
+    commit = _COMMIT
     return {
         "command": " ".join(["hortus", *sys.argv[1:]]),
         "date": time.strftime("%Y-%m-%d %H:%M:%S"),

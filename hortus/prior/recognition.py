@@ -11,11 +11,13 @@ predictions worse than the grammar's own weights on held-out tasks: measured.)
 
 Training maximises the likelihood of the derivations of known programs (solved tasks, and
 dreams): at each node, a softmax over the productions that fit the slot, picking the one the
-program used. The output layer starts at zero with the grammar's own weights as its bias, so an
-untrained model predicts the grammar itself. A seeded share of the *solved tasks* (not dreams,
-whose distribution differs from real tasks') is held out: it keeps the best epoch (few tasks and
-many weights overfit within a few epochs) and chooses the **mix**, how much the predictions
-count against the grammar's own weights (0: the model did not beat the grammar on those tasks).
+program used. A seeded share of the *solved tasks* (not dreams, whose distribution differs from
+real tasks') is held out. The output layer starts at zero with the grammar's weights refit
+without them as its bias, so an untrained model predicts that grammar (the library's own
+weights were fit on the held-out tasks too, and could not fairly be compared with). The held-out
+tasks keep the best epoch (few tasks and many weights overfit within a few epochs) and choose
+the **mix**, how much the predictions count against the grammar's own weights (0: the model did
+not beat the grammar on those tasks).
 
 :meth:`RecognitionModel.predict` turns the outputs into a :class:`Grammar` for the task:
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Annotated, Any
+from typing import Annotated, Any
 
 import typer
 from rich.table import Table
@@ -16,10 +16,6 @@ from hortus.cli._app import (
     open_library,
     out,
 )
-
-if TYPE_CHECKING:
-    pass
-
 
 # ------------------------------------------------------------ learn
 

@@ -320,3 +320,15 @@ def test_importing_hortus_does_not_import_torch() -> None:
     code = ("import sys, hortus, hortus.prior, hortus.prior.dreams, hortus.prior.features, "
             "hortus.prior.fit; assert 'torch' not in sys.modules, 'torch imported'")
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_the_model_starts_from_weights_refit_without_its_held_out_tasks(
+        grammar: Grammar, data: list[tuple[Task, Program]]) -> None:
+    # untrained (0 epochs), the model predicts the grammar it starts from: the uniform
+    # grammar refit on the solved tasks not held out, so reverse and sort gain weight
+    config = replace(TINY, epochs=0, validation=0.25, choose_mix=False)
+    untrained = RecognitionModel(config).fit(grammar, data)
+    assert untrained.held_out_solved_ and untrained.mix_ == 1.0
+    task = data[0][0]
+    predicted = CFG(untrained.predict(grammar, task), task.request)
+    assert predicted.logprob(REVERSE) > CFG(grammar, task.request).logprob(REVERSE) + 1.0

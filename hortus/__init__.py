@@ -14,7 +14,16 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
-__version__ = "0.1.0"
+
+def _version() -> str:
+    """The installed package's version (one source: pyproject.toml)."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("hortus")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "0+unknown"
+
 
 _EXPORTS = {
     "parse": "hortus.lang.parse",
@@ -24,6 +33,8 @@ _EXPORTS = {
     "Program": "hortus.lang.program",
     "Task": "hortus.tasks.task",
     "load_tasks": "hortus.tasks.loaders",
+    "refine": "hortus.tasks.task",
+    "Question": "hortus.search.ambiguity",
     "solve": "hortus.solving",
     "solve_many": "hortus.solving",
     "Library": "hortus.library",
@@ -42,6 +53,7 @@ __all__ = [
     "Grammar",
     "Library",
     "Program",
+    "Question",
     "SearchBudget",
     "SearchResult",
     "Task",
@@ -49,12 +61,14 @@ __all__ = [
     "load_tasks",
     "parse",
     "parse_type",
+    "refine",
     "solve",
     "solve_many",
     "typecheck_text",
 ]
 
 if TYPE_CHECKING:
+    __version__: str
     from hortus.eval.budget import Budget
     from hortus.lang.infer import infer, typecheck_text
     from hortus.lang.parse import parse
@@ -64,12 +78,16 @@ if TYPE_CHECKING:
     from hortus.library import Library
     from hortus.prior.grammar import Grammar
     from hortus.search._base import SearchBudget, SearchResult
+    from hortus.search.ambiguity import Question
     from hortus.solving import solve, solve_many
     from hortus.tasks.loaders import load_tasks
-    from hortus.tasks.task import Task
+    from hortus.tasks.task import Task, refine
 
 
 def __getattr__(name: str) -> Any:
+    if name == "__version__":  # read on demand: package metadata is slow to find
+        globals()[name] = _version()
+        return globals()[name]
     module = _EXPORTS.get(name)
     if module is None:
         raise AttributeError(f"module 'hortus' has no attribute {name!r}")

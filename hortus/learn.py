@@ -27,20 +27,17 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, fields
 from typing import Any, Protocol
 
-from hortus.eval.budget import Budget
-from hortus.eval.interpreter import run as run_program
+from hortus.eval.judge import right_on
 from hortus.lang.parse import parse
 from hortus.lang.program import Program, Routine, show
-from hortus.lang.runtime import EvalError
 from hortus.library import Library, LibraryError, NewRoutine
 from hortus.prior import Grammar, Prior, Production
 from hortus.prior.fit import fit
 from hortus.search import SearchBudget, SearchResult
-from hortus.solving import MODEL_BLOB, grammars_for, load_prior, solve_many
+from hortus.solving import MODEL_BLOB, PRIORS, load_prior, solve_many
 from hortus.tasks.task import Task
 
 PHASES = ("wake", "abstraction", "dreams", "test")
-PRIORS = ("uniform", "library", "recognition")
 
 
 @dataclass(frozen=True)
@@ -235,8 +232,7 @@ class Learner:
         if self.config.abstraction and corpus:
             from hortus.abstraction.stitch import StitchCompressor
 
-            taken = {p.program.name for p in grammar.productions
-                     if isinstance(p.program, Routine) and p.program.name}
+            taken = set(grammar.namespace())
             compression = StitchCompressor(self.config.new_routines, self.config.max_arity
                                            ).compress(corpus, names, taken)
             rewritten = compression.rewritten
@@ -273,17 +269,24 @@ class Learner:
         grammar = self.library.grammar()
         corpus = self._phase_stats(i, "abstraction").get("corpus", [])
         by_name = {t.name: t for t in self.train}
-        namespace = _namespace(grammar)
+        namespace = grammar.namespace()
         data = [(by_name[name], parse(text, namespace)) for name, text in corpus
                 if name in by_name]
         seed = self.config.seed * 10_007 + i
         self.events.phase_started(i, "dreams", self.config.dreams)
         dreamt = dream(grammar, self._seen(self.train), n=self.config.dreams, seed=seed,
-                       max_samples=50 * self.config.dreams)
+                       max_samples=50 * self.config.dreams,
+                       progress=lambda kept: self.events.advanced(i, "dreams", "dreamt"))
+        steps: list[int] = []
+
+        def trained(step: int, total: int, loss: float) -> None:
+            if not steps:  # the bar of the training steps replaces that of the dreams
+                self.events.phase_started(i, "training", total)
+            steps.append(step)
+            self.events.advanced(i, "training", f"loss {loss:.3f}")
+
         model = RecognitionModel(RecognitionConfig(seed=seed)).fit(
-            grammar, data, dreams=dreamt.dreams,
-            progress=lambda step, total, loss: self.events.advanced(i, "dreams",
-                                                                    f"loss {loss:.3f}"))
+            grammar, data, dreams=dreamt.dreams, progress=trained)
         stats = {"dreams": len(dreamt.dreams), "solved_examples": len(data),
                  "loss": _finite(model.final_loss_),
                  "held_out_loss": _finite(model.validation_loss_),
@@ -321,7 +324,7 @@ class Learner:
         self.events.phase_started(i, phase, len(tasks))
         for _ in results:
             self.events.advanced(i, phase, "already searched")
-        chosen = grammars_for(self.prior(), todo)
+        chosen = self.prior().grammars_for(todo)
         shared = chosen if isinstance(chosen, Grammar) else None
         grammars = None if isinstance(chosen, Grammar) else chosen
         budget = SearchBudget(timeout=self.config.timeout,
@@ -330,7 +333,8 @@ class Learner:
 
         def record(k: int, result: SearchResult) -> None:
             # judged now: a resumed run does not load programs back
-            right = _right(result, held.get(result.task)) if result.solved else False
+            right = right_on(result.best.program if result.best else None,
+                             held.get(result.task))
             result.stats.update({"iteration": i, "phase": phase, "right": right,
                                  "found": result.best.time if result.best else None})
             self.library.add_result(self.run_id, todo[k], result)
@@ -344,7 +348,7 @@ class Learner:
     def _corpus(self, grammar: Grammar) -> tuple[list[tuple[Any, Program]], list[str]]:
         """The best program of every training task this run solved (latest search first)."""
         train = {t.name: t for t in self.train}
-        namespace = _namespace(grammar)
+        namespace = grammar.namespace()
         best: dict[str, Program] = {}
         for s in self.library.solutions():
             if s.run_id == self.run_id and s.rank == 1 and s.task in train and s.task not in best:
@@ -365,11 +369,6 @@ class Learner:
     def _held_out(self, tasks: list[Task]) -> list[Task]:
         n = self.config.seen_examples
         return tasks if n is None else [t.split(n)[1] for t in tasks]
-
-
-def _namespace(grammar: Grammar) -> dict[str, Program]:
-    return {p.program.name: p.program for p in grammar.productions
-            if isinstance(p.program, Routine) and p.program.name}
 
 
 def _named(program: Program, grammar: Grammar) -> Program:
@@ -412,17 +411,3 @@ def _search_stats(results: list[SearchResult], started: float) -> dict[str, Any]
 
 def _finite(x: float) -> float | None:
     return x if math.isfinite(x) else None
-
-
-def _right(result: SearchResult, held: Task | None) -> bool:
-    """Is the found program right on the examples the search did not see?"""
-    if not result.solutions:
-        return False
-    if held is None or not held.examples:
-        return True
-    budget = Budget(steps=1_000_000, time=5.0)
-    try:
-        return all(run_program(result.solutions[0].program, list(ex.inputs), budget) == ex.output
-                   for ex in held.examples)
-    except (EvalError, TypeError):
-        return False

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import time
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -24,50 +25,47 @@ def base_grammar() -> Grammar:
 
 
 MODEL_BLOB = "recognition"  # the library blob holding the recognition model
-PRIORS = ("uniform", "library", "recognition")
+
+
+def _recognition(grammar: Grammar, library: Library | None) -> Prior:
+    blob = library.get_blob(MODEL_BLOB) if library is not None else None
+    if blob is None:
+        raise ValueError("the library has no recognition model yet: `hortus learn` trains one")
+    try:
+        from hortus.prior.recognition import RecognitionModel, RecognitionPrior
+    except ImportError as e:
+        raise ValueError(f"the recognition prior needs PyTorch ({e}): "
+                         f"pip install 'hortus[learn]'") from None
+    return RecognitionPrior(RecognitionModel.from_bytes(blob.data), grammar)
+
+
+# Every prior by name: how it is made from a library's grammar (and the library, for a model).
+PRIORS: dict[str, Callable[[Grammar, Library | None], Prior]] = {
+    UniformPrior.name: lambda grammar, library: UniformPrior(grammar),
+    LibraryPrior.name: lambda grammar, library: LibraryPrior(grammar),
+    "recognition": _recognition,
+}
 
 
 def load_prior(name: str, library: Library | None) -> Prior:
     """The prior ``name`` over ``library``'s grammar (the base grammar without a library)."""
-    grammar = library.grammar() if library is not None else base_grammar()
-    if name == "uniform":
-        return UniformPrior(grammar)
-    if name == "library":
-        return LibraryPrior(grammar)
-    if name == "recognition":
-        blob = library.get_blob(MODEL_BLOB) if library is not None else None
-        if blob is None:
-            raise ValueError("the library has no recognition model yet: `hortus learn` "
-                             "trains one")
-        try:
-            from hortus.prior.recognition import RecognitionModel, RecognitionPrior
-        except ImportError as e:
-            raise ValueError(f"the recognition prior needs PyTorch ({e}): "
-                             f"pip install 'hortus[learn]'") from None
-        return RecognitionPrior(RecognitionModel.from_bytes(blob.data), grammar)
-    raise ValueError(f"unknown prior {name!r}; known: {', '.join(PRIORS)}")
-
-
-def grammars_for(prior: Prior, tasks: Sequence[Task]) -> Grammar | list[Grammar]:
-    """One grammar for all tasks when the prior ignores the task, else one per task."""
-    if isinstance(prior, UniformPrior | LibraryPrior):
-        return prior.grammar
-    batched = getattr(prior, "grammars_for", None)
-    if batched is not None:
-        return list(batched(list(tasks)))
-    return [prior.grammar_for(t) for t in tasks]
+    make = PRIORS.get(name)
+    if make is None:
+        raise ValueError(f"unknown prior {name!r}; known: {', '.join(PRIORS)}")
+    return make(library.grammar() if library is not None else base_grammar(), library)
 
 
 def solve(task: Task, library: Library | str | None = None, timeout: float = 10.0, top_k: int = 1,
-          searcher: str = "enumerative", record: bool = True, prior: str = "library"
-          ) -> SearchResult:
+          searcher: str = "enumerative", record: bool = True, prior: str = "library",
+          options: dict[str, Any] | None = None) -> SearchResult:
     """Search for programs that fit ``task``'s examples.
 
     ``library`` is a :class:`~hortus.library.Library`, a URL to open one, or None for the base
     grammar without storage. With a library and ``record``, the result is stored in it.
+    ``options`` configure the searcher (see :func:`solve_many`).
     """
     return solve_many([task], library, timeout=timeout, top_k=top_k, jobs=1, searcher=searcher,
-                      record=record, prior=prior)[0]
+                      record=record, prior=prior, options=options)[0]
 
 
 def solve_many(tasks: Sequence[Task], library: Library | str | None = None, *,
@@ -84,16 +82,28 @@ def solve_many(tasks: Sequence[Task], library: Library | str | None = None, *,
     ``prior`` names how the library's grammar becomes each task's grammar (``uniform``,
     ``library``, the default, or ``recognition``); ``grammar`` overrides it with one grammar,
     ``grammars`` with one per task. ``options`` configure the searcher (for the enumerative
-    one, fields of :class:`~hortus.search.EnumeratorConfig`).
+    one, fields of :class:`~hortus.search.EnumeratorConfig`, and ``cfg``, a dict of fields of
+    :class:`~hortus.prior.cfg.CFGConfig`: ``{"cfg": {"grow_types": 2}}``).
     """
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not (
+            0 < timeout < math.inf):
+        raise ValueError(f"timeout must be a positive number of seconds, not {timeout!r}")
+    for what, n in (("top_k", top_k), ("jobs", 1 if jobs is None else jobs)):
+        if isinstance(n, bool) or not isinstance(n, int) or n < 1:
+            raise ValueError(f"{what} must be an integer of at least 1, not {n!r}")
+    for t in tasks:
+        if not isinstance(t, Task) or not isinstance(t.name, str) or not t.name:
+            raise ValueError(f"tasks must be Task objects with a non-empty str name, not "
+                             f"{type(t).__name__} {getattr(t, 'name', '')!r}")
     if grammars is not None and len(grammars) != len(tasks):
         raise ValueError(f"{len(grammars)} grammars for {len(tasks)} tasks")
     if searcher not in SEARCHERS:
         raise ValueError(f"unknown searcher {searcher!r}; known: {', '.join(SEARCHERS)}")
+    SEARCHERS[searcher].from_options(options or {})  # bad options fail here, not in a worker
     lib, owned = _open(library)
     try:
         if grammar is None and grammars is None:
-            chosen = grammars_for(load_prior(prior or "library", lib), tasks)
+            chosen = load_prior(prior or "library", lib).grammars_for(tasks)
             if isinstance(chosen, Grammar):
                 grammar = chosen
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import time
 from pathlib import Path
 
 import pytest
@@ -97,9 +98,118 @@ def test_run_errors(args: list[str], code: int, message: str) -> None:
     assert message in result.stderr
 
 
+@pytest.mark.parametrize(("program", "message"), [
+    ("(lambda ((iterate 40 (lambda (lambda ($1 ($1 $0)))) (lambda (+ $0 1))) $0))",
+     "steps budget exceeded"),
+    ("(lambda (repeat 3000 (repeat 3000 $0)))", "output holds more than 1,000,000 elements"),
+])
+def test_run_budgets_cover_closures_and_writing_the_output(program: str, message: str) -> None:
+    # unbounded, these ran for minutes and gigabytes; the limits leave room for a loaded machine
+    start = time.perf_counter()
+    result = runner.invoke(app, ["run", program, "1", "--timeout", "2"])
+    assert result.exit_code == 3, result.output
+    assert message in result.stderr and "Traceback" not in result.output
+    assert time.perf_counter() - start < 8.0
+    start = time.perf_counter()
+    result = runner.invoke(app, ["run", program, "1", "--timeout", "0.5", "--steps",
+                                 str(10**15)])
+    assert result.exit_code == 3 and "time budget exceeded" in result.stderr, result.output
+    assert time.perf_counter() - start < 8.0
+
+
 def test_bad_library_exits_2(tmp_path: Path) -> None:
     junk = tmp_path / "junk.db"
     junk.write_text("not a database")
     result = runner.invoke(app, ["library", "show", "--library", str(junk)])
     assert result.exit_code == 2
     assert "junk.db" in result.stderr
+
+
+# ---------------------------------------------------------------- hostile input
+
+
+@pytest.mark.parametrize(("args", "message"), [
+    (["[/]"], "unknown primitive or routine '[/]'"),
+    (["(lambda (sum $0))", "[NaN]"], 'input 1 is not valid JSON (NaN is not a JSON number at '
+                                     'column 2): "[NaN]"'),
+    (["(lambda (sum $0))", "[1, true]"], "input 1 should have type list(int), got [1, true]"),
+    (["(lambda (sum $0))", "[bold]"], "input 1 is not valid JSON (Expecting value at column 2): "
+                                      '"[bold]"'),
+    (["(lambda (+ " + "9" * 5000 + " $0))", "1"], "integer literal of 5000 digits is too long"),
+    (["(lambda $0)", "9" * 5000], "integer with more than 4300 digits"),
+    (["(lambda $0)", "[" * 900 + "]" * 900], "input 1: values nested deeper than 100 levels"),
+    (["(lambda $0)", "[" * 100_000 + "]" * 100_000], "input 1: values nested too deeply"),
+    (["(lambda $0)", '"\\ud800"'], 'input 1: "\\ud800" is not valid Unicode text'),
+    (["(lambda $0)", "[1.5]"], "input 1: 1.5 is not an integer"),
+    (["(lambda (map set-intersect $0))", "[[7]]"], "holds functions"),
+    (["(lambda (upper $0))", '"ab"'], 'input 1 should have type char, got "ab"\n'),
+])
+def test_run_refuses_bad_input_cleanly_and_prints_it_verbatim(args: list[str],
+                                                              message: str) -> None:
+    result = runner.invoke(app, ["run", *args])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize("command", [
+    ["run", "(lambda $0)", "1"],
+    ["solve", "tasks.json"],
+    ["learn", "tasks.json"],
+    ["bench", "lists"],
+    ["bench", "learn-lists"],
+])
+@pytest.mark.parametrize("timeout", ["0", "nan", "inf", "-1"])
+def test_every_timeout_must_be_a_positive_number_of_seconds(command: list[str],
+                                                            timeout: str) -> None:
+    result = runner.invoke(app, [*command, "--timeout", timeout])
+    assert result.exit_code == 2, result.output
+    assert "is not a positive number of seconds" in result.output
+
+
+def test_bench_enumerate_refuses_bad_durations_and_types() -> None:
+    bad = runner.invoke(app, ["bench", "enumerate", "--seconds", "1,x"])
+    assert bad.exit_code == 2 and "expected positive numbers of seconds" in bad.stderr
+    bad = runner.invoke(app, ["bench", "enumerate", "--seconds", "nan"])
+    assert bad.exit_code == 2 and "expected positive numbers of seconds" in bad.stderr
+    bad = runner.invoke(app, ["bench", "enumerate", "--seconds", "0.1", "--grammar", "[/]"])
+    assert bad.exit_code == 2 and "unknown primitive set '[/]'; known:" in bad.stderr
+    bad = runner.invoke(app, ["bench", "enumerate", "--seconds", "0.1", "--request", "list("])
+    assert bad.exit_code == 2 and "unexpected end of type 'list('" in bad.stderr
+
+
+def test_task_names_with_brackets_are_stored_and_shown(tmp_path: Path) -> None:
+    path, url = tmp_path / "t.json", f"sqlite:///{tmp_path / 'lib.db'}"
+    path.write_text('[{"name": "t[/x]", "examples": [{"i": 1, "o": 2}, {"i": 2, "o": 3}]}]')
+    solved = runner.invoke(app, ["solve", str(path), "--library", url, "--timeout", "5",
+                                 "--jobs", "1"])
+    assert solved.exit_code == 0, solved.output
+    assert "t[/x]" in solved.stdout
+    shown = runner.invoke(app, ["library", "solutions", "--library", url])
+    assert shown.exit_code == 0, shown.output
+    assert "t[/x]" in shown.stdout
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ('[{"name": "x", "examples": [{"i": 1}]}]', 'example 1: missing "output"\n'),
+    ('[{"name": "x", "type": "char -> int", "examples": [{"i": "ab", "o": 1}]}]',
+     'expected a char, got "ab"\n'),
+    ('[{"name": "s\\ud800", "examples": [{"i": 1, "o": 1}]}]',
+     'field "name": "s\\ud800" is not valid Unicode text'),
+    ('[{"name": "[bold]x", "examples": [{"i": 1, "o": 1}, {"i": "[/]", "o": 2}]}]',
+     '(task 1 "[bold]x"): example 2, input: "[/]" has type str, but earlier examples have int'),
+])
+def test_task_file_errors_are_printed_whole(tmp_path: Path, text: str, message: str) -> None:
+    path = tmp_path / "t.json"
+    path.write_text(text)
+    result = runner.invoke(app, ["solve", str(path), "--library", f"sqlite:///{tmp_path}/l.db"])
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert not (tmp_path / "l.db").exists()
+
+
+def test_an_endless_task_file_is_refused(tmp_path: Path) -> None:
+    result = runner.invoke(app, ["solve", "/dev/zero", "--library",
+                                 f"sqlite:///{tmp_path}/l.db"])
+    assert result.exit_code == 2
+    assert "/dev/zero: larger than 64 MiB, the most a task file may hold" in result.stderr

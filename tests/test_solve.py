@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
+from typing import Any
+
+import pytest
 
 import hortus
 from hortus.library import Library
@@ -46,3 +50,23 @@ def test_solve_many_in_parallel_keeps_task_order(tmp_path: Path) -> None:
         assert results[2].cut == "time"
         searches = lib.searches()
         assert len(searches) == 4 and sum(s.solved for s in searches) == 3
+
+
+@pytest.mark.parametrize(("options", "message"), [
+    ({"top_k": 0}, "top_k must be an integer of at least 1, not 0"),
+    ({"jobs": 0}, "jobs must be an integer of at least 1, not 0"),
+    ({"timeout": math.nan}, "timeout must be a positive number of seconds, not nan"),
+    ({"timeout": 0}, "timeout must be a positive number of seconds, not 0"),
+    ({"timeout": -1.0}, "timeout must be a positive number of seconds"),
+    ({"timeout": math.inf}, "timeout must be a positive number of seconds"),
+])
+def test_solve_many_refuses_bad_arguments(options: dict[str, Any], message: str) -> None:
+    task = Task.from_examples([(1, 2)], name="inc")
+    with pytest.raises(ValueError, match=message):
+        hortus.solve_many([task], **options)
+
+
+def test_solve_refuses_a_task_without_a_string_name() -> None:
+    good = Task.from_examples([(1, 2)], name="inc")
+    with pytest.raises(ValueError, match="tasks must be Task objects with a non-empty str name"):
+        hortus.solve(Task(5, good.request, good.examples))  # type: ignore[arg-type]

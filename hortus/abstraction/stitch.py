@@ -19,7 +19,7 @@ from typing import Any
 
 from hortus.abstraction._base import Abstraction, Compression, Compressor
 from hortus.lang.infer import ProgramTypeError, infer
-from hortus.lang.parse import ProgramSyntaxError, parse
+from hortus.lang.parse import ROUTINE_NAME, ProgramSyntaxError, parse
 from hortus.lang.primitives import resolve_builtin
 from hortus.lang.program import Apply, Hole, Index, Lambda, Primitive, Program, Routine, show
 from hortus.lang.rewrite import inline_routines
@@ -27,7 +27,6 @@ from hortus.lang.types import Type, arguments
 
 PREFIX = "hortus_new_"  # Stitch's names for new abstractions, replaced by readable names
 _METAVAR = re.compile(r"#(\d+)")
-_NAME_OK = re.compile(r"[^\s()#$?][^\s()#]*")
 
 
 class StitchCompressor(Compressor):
@@ -196,10 +195,10 @@ def readable_name(body: Program, taken: set[str]) -> str:
         if len(heads) == 3:
             break
     base = "-".join(heads) or "routine"
-    if not _NAME_OK.fullmatch(base):
+    if not ROUTINE_NAME.fullmatch(base):
         base = "routine"
     name, k = base, 1
-    while name in taken or resolve_builtin(name) is not None or name in ("lambda", "lam"):
+    while name in taken or resolve_builtin(name) is not None:
         k += 1
         name = f"{base}-{k}"
     return name

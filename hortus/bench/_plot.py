@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 
-def solved_curve(series: dict[str, Sequence[float]], total: int, timeout: float, path: Path,
+def solved_curve(series: Mapping[str, Sequence[float]], total: int, timeout: float, path: Path,
                  title: str) -> Path | None:
     """Tasks solved against time, one line per series; None when matplotlib is missing."""
     try:

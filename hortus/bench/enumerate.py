@@ -19,6 +19,7 @@ from typing import Any
 
 from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from hortus.bench._report import write
 from hortus.lang.primitives import primitive_set
@@ -120,7 +121,7 @@ def run_enumerate(grammar: str, request: str, durations: list[float], results_di
         report[f"coverage_{r['seconds']:g}s"] = r["coverage"]
     path = write(results_dir, "enumerate", report)
     if console is not None:
-        table = Table(title=f"Enumerator: {grammar} grammar, {request}")
+        table = Table(title=Text(f"Enumerator: {grammar} grammar, {request}"))
         for col in ("seconds", "programs", "programs/s", "derivations/s", "mass",
                     "coverage", "levels"):
             table.add_column(col, justify="right")
@@ -134,5 +135,5 @@ def run_enumerate(grammar: str, request: str, durations: list[float], results_di
                       f"finite programs ({report['finite_mass']:.4f}); with a Program object "
                       f"built for each: {report['materialized_programs_per_second']:,.0f} "
                       f"programs/s")
-        console.print(f"written to {path}")
+        console.print(f"written to {path}", markup=False, highlight=False)
     return report

@@ -6,6 +6,10 @@ iteration searches the test tasks with what it learned; a search sees 10 example
 and its program must also be right on the other 5. Systems: the full one (abstraction and the
 recognition model), without recognition (abstraction and refit weights), without abstraction
 (recognition and refit weights), and without learning (the base library's uniform grammar).
+
+Then *transfer*: each system's final library searches hortus's own list suite, a family of
+tasks no system ever trained on (6 examples seen, 6 held out), so the gain of a learned
+library over the base one is measured where learning cannot have seen the answers.
 """
 
 from __future__ import annotations
@@ -22,8 +26,11 @@ from rich.table import Table
 
 from hortus.bench._plot import solved_curve
 from hortus.bench._report import write
+from hortus.eval.judge import right_on
 from hortus.learn import LearnConfig, Learner
 from hortus.library import Library
+from hortus.prior import Grammar, Prior
+from hortus.solving import solve_many
 from hortus.tasks import bundled
 
 SYSTEMS: dict[str, dict[str, Any]] = {
@@ -36,7 +43,8 @@ SYSTEMS: dict[str, dict[str, Any]] = {
 
 def run_learn_lists(iterations: int, timeout: float, seed: int, jobs: int | None,
                     systems: list[str], results_dir: Path, dreams: int,
-                    console: Console | None, limit: int | None = None) -> dict[str, Any]:
+                    console: Console | None, limit: int | None = None,
+                    transfer: bool = True) -> dict[str, Any]:
     unknown = [s for s in systems if s not in SYSTEMS]
     if unknown:
         raise ValueError(f"unknown system(s) {unknown}; known: {', '.join(SYSTEMS)}")
@@ -47,7 +55,8 @@ def run_learn_lists(iterations: int, timeout: float, seed: int, jobs: int | None
         if console is not None:
             console.print(f"[bold]{name}[/]")
         report["systems"][name] = _run_system(name, tasks, iterations, timeout, seed, jobs,
-                                              dreams, _Lines(name, console))
+                                              dreams, _Lines(name, console),
+                                              transfer, limit)
     report["speedup"] = _speedup(report["systems"])
     name = (f"learn-lists-{timeout:g}s-{iterations}it" + ("" if seed == 0 else f"-seed{seed}")
             + ("" if limit is None else f"-{limit}"))
@@ -58,7 +67,8 @@ def run_learn_lists(iterations: int, timeout: float, seed: int, jobs: int | None
                            "Test tasks solved after learning")
     if console is not None:
         show(report, console)
-        console.print(f"written to {path}" + (f" and {picture}" if picture else ""))
+        console.print(f"written to {path}" + (f" and {picture}" if picture else ""),
+                      markup=False, highlight=False)
     return report
 
 
@@ -106,7 +116,8 @@ def _speedup(systems: dict[str, dict[str, Any]]) -> dict[str, Any] | None:
 
 
 def _run_system(name: str, tasks: list[Any], iterations: int, timeout: float, seed: int,
-                jobs: int | None, dreams: int, events: Any) -> dict[str, Any]:
+                jobs: int | None, dreams: int, events: Any, transfer: bool,
+                limit: int | None) -> dict[str, Any]:
     settings = SYSTEMS[name]
     learning = name != "no-learning"
     # Without learning there is nothing to iterate: one test pass with the base library.
@@ -127,6 +138,7 @@ def _run_system(name: str, tasks: list[Any], iterations: int, timeout: float, se
                  for s in lib.searches(learner.run_id)
                  if s.solved and s.stats.get("phase") == "test"
                  and s.stats.get("iteration") == tests[-1].iteration}
+        moved = _transfer(learner.prior(), timeout, jobs, limit) if transfer else None
     wall = time.perf_counter() - start
     times = last_test.get("times", [])
     return {
@@ -134,8 +146,31 @@ def _run_system(name: str, tasks: list[Any], iterations: int, timeout: float, se
         "test_tasks": last_test["tasks"], "test_solved": last_test["solved"],
         "test_right": last_test["right"], "test_times": times, "test_found": found,
         "median_time": statistics.median(times) if times else None, "wall_time": wall,
-        "per_iteration": _per_iteration(phases),
+        "per_iteration": _per_iteration(phases), "transfer": moved,
     }
+
+
+def _transfer(prior: Prior, timeout: float, jobs: int | None, limit: int | None
+              ) -> dict[str, Any]:
+    """Search hortus's list suite (never trained on) with ``prior``; judge on held-out examples."""
+    from hortus.bench.lists import SUITES
+
+    suite = SUITES["hortus"]
+    splits = [t.split(suite.seen) for t in bundled(suite.tasks)[:limit]]
+    seen = [s for s, _ in splits]
+    chosen = prior.grammars_for(seen)
+    if isinstance(chosen, Grammar):
+        results = solve_many(seen, None, timeout=timeout, jobs=jobs, grammar=chosen,
+                             record=False)
+    else:
+        results = solve_many(seen, None, timeout=timeout, jobs=jobs, grammars=chosen,
+                             record=False)
+    right = [right_on(r.best.program if r.best else None, held)
+             for r, (_, held) in zip(results, splits, strict=True)]
+    return {"suite": suite.name, "tasks": len(results),
+            "solved": sum(r.solved for r in results), "right": sum(right),
+            "flagged": sum(r.ambiguous for r in results),
+            "times": sorted(r.best.time for r in results if r.best)}
 
 
 def _per_iteration(phases: list[dict[str, Any]]) -> list[dict[str, float]]:
@@ -157,6 +192,15 @@ def show(report: dict[str, Any], console: Console) -> None:
                       f"{r['test_right']}/{r['test_tasks']}",
                       "-" if med is None else f"{med:.3f}", f"{r['wall_time']:.0f}")
     console.print(table)
+    moved = {name: r["transfer"] for name, r in report["systems"].items() if r.get("transfer")}
+    if moved:
+        tt = Table(title="Transfer: hortus list tasks, never trained on (6 examples seen of 12)")
+        for col in ("system", "solved", "right on held-out examples", "flagged ambiguous"):
+            tt.add_column(col, justify="right")
+        for name, t in moved.items():
+            tt.add_row(name, f"{t['solved']}/{t['tasks']}", f"{t['right']}/{t['tasks']}",
+                       str(t["flagged"]))
+        console.print(tt)
     for name, s in (report.get("speedup") or {}).items():
         ratio = "-" if s["ratio"] is None else f"{s['ratio']:.1f}x"
         console.print(f"{name}: median time to solve the {s['tasks']} test tasks the base "

@@ -1,30 +1,37 @@
-"""``hortus bench lists``: the 217 DreamCoder list tasks, searched from a fixed grammar.
+"""``hortus bench lists``: list-processing suites searched from a fixed grammar, judged honestly.
 
-The search sees the first ``train`` examples of each task (10 of 15); the program it returns is
-then run on the others. A task counts as *solved* when a program fits the examples it saw, and
-as *right* when that program is also right on every held-out example.
+Two suites: DreamCoder's 217 list tasks (the search sees 10 examples of 15) and hortus's own
+(edge cases: empty lists, singletons, ties; it sees 6 of 12). The program a search returns is
+then run on the examples it did not see. A task counts as *solved* when a program fits the
+examples it saw, as *right* when that program is also right on every held-out example, and
+as *flagged* when the search said the task is ambiguous (programs that fit disagree on inputs
+like the examples'). The same searches also tell which way of ranking the fits (prior alone,
+posterior with a penalty for failing on sampled inputs, or posterior mass of a behaviour)
+picks programs that are right on held-out examples most often.
 """
 
 from __future__ import annotations
 
 import statistics
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
 from hortus.bench._plot import solved_curve
 from hortus.bench._report import write
-from hortus.eval.budget import Budget
-from hortus.eval.interpreter import run as run_program
+from hortus.eval.judge import right_on
+from hortus.lang.parse import parse
 from hortus.lang.primitives import primitive_set
-from hortus.lang.runtime import EvalError
+from hortus.prior.cfg import CFGConfig
 from hortus.prior.grammar import Grammar
 from hortus.search import SearchResult
+from hortus.search.ambiguity import RANKINGS
 from hortus.solving import solve_many
 from hortus.tasks import bundled
 from hortus.tasks.task import Task
@@ -32,67 +39,147 @@ from hortus.tasks.task import Task
 CURVE = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 60.0)
 
 
+@dataclass(frozen=True)
+class Suite:
+    name: str
+    tasks: str  # bundled task set
+    seen: int  # examples the search sees; the rest are held out
+    title: str
+
+
+SUITES = {s.name: s for s in (
+    Suite("dreamcoder", "lists", 10, "DreamCoder list tasks"),
+    Suite("hortus", "hortus-lists", 6, "hortus list tasks (edge cases)"),
+)}
+
+
 @dataclass
 class Row:
     task: str
+    suite: str
     solved: bool  # a program fits the examples the search saw
     right: bool  # ... and is right on every held-out example
+    ambiguous: bool  # the search flagged other fits that behave differently
     program: str | None
     time: float  # seconds the search ran
     found: float | None  # seconds until the returned program was found
     tried: int
     cut: str | None
     peak_mb: float  # peak memory of the worker process so far
+    right_by: dict[str, bool] = field(default_factory=dict)  # right, under each ranking
 
 
 def held_out_right(result: SearchResult, held: Task) -> bool:
-    best = result.best
-    if best is None:
-        return False
-    budget = Budget(steps=1_000_000, time=5.0)
-    for ex in held.examples:
-        try:
-            if run_program(best.program, list(ex.inputs), budget=budget) != ex.output:
-                return False
-        except (EvalError, TypeError):
-            return False
-    return True
+    """Is the program ``result`` returns right on every example of ``held``?"""
+    return right_on(result.best.program if result.best else None, held)
 
 
-def run_lists(timeout: float, jobs: int | None, grammar: str, train: int, limit: int | None,
-              results_dir: Path, console: Console | None, progress: Console | None = None,
-              names: list[str] | None = None, lambda_equivalence: bool = True,
-              ) -> dict[str, Any]:
-    tasks = bundled("lists")
+def run_lists(timeout: float, jobs: int | None, grammar: str, train: int | None,
+              limit: int | None, results_dir: Path, console: Console | None,
+              progress: Console | None = None, names: list[str] | None = None,
+              lambda_equivalence: bool = True, suites: list[str] | None = None,
+              options: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Search every chosen suite; ``options`` configure the searcher (see ``solve_many``)."""
+    options = {"lambda_equivalence": lambda_equivalence, **(options or {})}
+    chosen = suites or list(SUITES)
+    unknown = [s for s in chosen if s not in SUITES]
+    if unknown:
+        raise ValueError(f"unknown suite {', '.join(map(repr, unknown))}; known: "
+                         f"{', '.join(SUITES)}")
+    picked = {name: _tasks(SUITES[name], limit, names) for name in chosen}
     if names:
-        known = {t.name: t for t in tasks}
+        known = {t.name for ts in picked.values() for t in ts}
         missing = [n for n in names if n not in known]
         if missing:
             raise ValueError(f"no list task named {', '.join(map(repr, missing))}")
-        tasks = [known[n] for n in names]
-    tasks = tasks[:limit]
-    splits = [t.split(train) for t in tasks]
+        picked = {k: v for k, v in picked.items() if v}
     g = Grammar.uniform(primitive_set(grammar))
-    start = time.perf_counter()
-    with Progress("[progress.description]{task.description}", BarColumn(), MofNCompleteColumn(),
-                  TimeElapsedColumn(), console=progress, transient=True,
-                  disable=progress is None or not progress.is_terminal) as bar:
-        job = bar.add_task("searching", total=len(tasks))
-        results = solve_many([s[0] for s in splits], None, grammar=g, timeout=timeout, jobs=jobs,
-                             options={"lambda_equivalence": lambda_equivalence},
-                             on_result=lambda i, r: bar.update(job, advance=1))
-    wall = time.perf_counter() - start
-    rows = [Row(r.task, r.solved, held_out_right(r, held),
-                str(r.best.program) if r.best else None, r.time,
-                r.best.time if r.best else None, r.tried, r.cut,
-                float(r.stats.get("worker_peak_mb", 0.0)))
-            for (_, held), r in zip(splits, results, strict=True)]
-    solved_times = sorted(row.found for row in rows if row.found is not None)
-    summary = {
-        "tasks": len(rows), "timeout": timeout, "grammar": grammar, "train_examples": train,
+    summaries: dict[str, Any] = {}
+    rows: list[Row] = []
+    times: dict[str, list[float]] = {}
+    total = 0
+    for name, tasks in picked.items():
+        suite = SUITES[name]
+        seen = train if train is not None else suite.seen
+        splits = [t.split(seen) for t in tasks]
+        start = time.perf_counter()
+        results = _search([s[0] for s in splits], g, timeout, jobs, options,
+                          f"searching {name}", progress)
+        wall = time.perf_counter() - start
+        suite_rows = [_row(name, r, held) for (_, held), r in zip(splits, results, strict=True)]
+        rows += suite_rows
+        solved_times = sorted(row.found for row in suite_rows if row.found is not None)
+        times[suite.title] = solved_times
+        total += len(suite_rows)
+        summaries[name] = _summary(suite_rows, solved_times, wall, timeout, grammar, seen,
+                                   lambda_equivalence, jobs)
+    report = {"suites": summaries, "options": options,
+              "tasks": [asdict(row) for row in rows]}
+    file = f"lists-{grammar}-{timeout:g}s" + ("" if lambda_equivalence
+                                              else "-no-lambda-equivalence")
+    grow = options.get("cfg", {}).get("grow_types", CFGConfig.grow_types)
+    if grow != CFGConfig.grow_types:
+        file += f"-grow{grow}"
+    if set(picked) != set(SUITES):
+        file += "-" + "-".join(picked)
+    file = file if not names else f"{file}-selected"
+    path = write(results_dir, file, report)
+    picture = solved_curve(times, total, timeout, results_dir / f"{file}.png",
+                           f"list tasks, {grammar} grammar")
+    if console is not None:
+        show(summaries, rows, console)
+        console.print(f"written to {path}" + (f" and {picture}" if picture else ""),
+                      markup=False, highlight=False)
+    return report
+
+
+def _search(tasks: list[Task], g: Grammar, timeout: float, jobs: int | None,
+            options: dict[str, Any], label: str, progress: Console | None
+            ) -> list[SearchResult]:
+    with Progress("[progress.description]{task.description}", BarColumn(),
+                  MofNCompleteColumn(), TimeElapsedColumn(), console=progress,
+                  transient=True, disable=progress is None or not progress.is_terminal) as bar:
+        job = bar.add_task(label, total=len(tasks))
+        return solve_many(tasks, None, grammar=g, timeout=timeout, jobs=jobs,
+                          options=options, on_result=lambda i, r: bar.update(job, advance=1))
+
+
+def _tasks(suite: Suite, limit: int | None, names: list[str] | None) -> list[Task]:
+    tasks = bundled(suite.tasks)
+    if names:
+        tasks = [t for t in tasks if t.name in names]
+    return tasks[:limit]
+
+
+def _row(suite: str, r: SearchResult, held: Task) -> Row:
+    best_by = r.stats.get("best_by", {})
+    right = held_out_right(r, held)
+    right_by = {k: right_on(parse(text), held) for k, text in best_by.items()}
+    return Row(r.task, suite, r.solved, right, r.ambiguous,
+               str(r.best.program) if r.best else None, r.time,
+               r.best.time if r.best else None, r.tried, r.cut,
+               float(r.stats.get("worker_peak_mb", 0.0)), right_by)
+
+
+def _summary(rows: list[Row], solved_times: list[float], wall: float, timeout: float,
+             grammar: str, seen: int, lambda_equivalence: bool, jobs: int | None
+             ) -> dict[str, Any]:
+    solved = [r for r in rows if r.solved]
+    wrong = [r for r in solved if not r.right]
+    unflagged = [r for r in solved if not r.ambiguous]
+    return {
+        "tasks": len(rows), "timeout": timeout, "grammar": grammar, "train_examples": seen,
         "lambda_equivalence": lambda_equivalence,
-        "solved": sum(row.solved for row in rows),
-        "right_on_held_out": sum(row.right for row in rows),
+        "solved": len(solved),
+        "right_on_held_out": sum(r.right for r in rows),
+        "wrong_on_held_out": len(wrong),
+        "flagged_ambiguous": sum(r.ambiguous for r in solved),
+        "wrong_flagged": sum(r.ambiguous for r in wrong),
+        "unflagged": len(unflagged),
+        "unflagged_right": sum(r.right for r in unflagged),
+        # Every ranking judged on the same searches: how many tasks its choice gets right.
+        "right_by_ranking": {k: sum(r.right_by.get(k, r.right) for r in solved)
+                             for k in RANKINGS},
         "median_time_to_solve": statistics.median(solved_times) if solved_times else None,
         "programs_tried": sum(row.tried for row in rows),
         "wall_time": wall, "jobs": jobs,
@@ -100,40 +187,46 @@ def run_lists(timeout: float, jobs: int | None, grammar: str, train: int, limit:
         "solved_within": {f"{t:g}": sum(x <= t for x in solved_times)
                           for t in (*(c for c in CURVE if c < timeout), timeout)},
     }
-    report = {"summary": summary, "tasks": [asdict(row) for row in rows]}
-    name = f"lists-{grammar}-{timeout:g}s" + ("" if lambda_equivalence
-                                              else "-no-lambda-equivalence")
-    name = name if not names else f"{name}-selected"
-    path = write(results_dir, name, report)
-    picture = solved_curve({"solved": solved_times}, len(rows), timeout,
-                           results_dir / f"{name}.png",
-                           f"DreamCoder list tasks, {grammar} grammar")
-    if console is not None:
-        show(summary, rows, console)
-        console.print(f"written to {path}" + (f" and {picture}" if picture else ""))
-    return report
 
 
-def show(summary: dict[str, Any], rows: list[Row], console: Console) -> None:
-    table = Table(title=f"DreamCoder list tasks, {summary['grammar']} grammar, "
-                        f"{summary['timeout']:g} s per task"
-                        + ("" if summary["lambda_equivalence"] else ", no lambda equivalence"))
-    for col in ("tasks", "solved", "right on held-out", "median time to solve (s)",
-                "programs tried", "wall time (s)", "peak MB / worker"):
+def _share(part: int, whole: int) -> str:
+    return f"{part}/{whole}" + (f" ({100 * part / whole:.0f}%)" if whole else "")
+
+
+def show(summaries: dict[str, Any], rows: list[Row], console: Console) -> None:
+    first = next(iter(summaries.values()))
+    table = Table(title=f"List tasks, {first['grammar']} grammar, {first['timeout']:g} s per task"
+                        + ("" if first["lambda_equivalence"] else ", no lambda equivalence"))
+    for col in ("suite", "tasks", "solved", "right on held-out", "wrong on held-out",
+                "wrong flagged ambiguous", "unflagged right", "median time to solve (s)",
+                "wall time (s)", "peak MB / worker"):
         table.add_column(col, justify="right")
-    med = summary["median_time_to_solve"]
-    table.add_row(str(summary["tasks"]), str(summary["solved"]),
-                  str(summary["right_on_held_out"]), "-" if med is None else f"{med:.2f}",
-                  f"{summary['programs_tried']:,}", f"{summary['wall_time']:.0f}",
-                  f"{summary['worker_peak_mb']:.0f}")
+    for name, s in summaries.items():
+        med = s["median_time_to_solve"]
+        table.add_row(name, str(s["tasks"]), str(s["solved"]), str(s["right_on_held_out"]),
+                      str(s["wrong_on_held_out"]), _share(s["wrong_flagged"],
+                                                          s["wrong_on_held_out"]),
+                      _share(s["unflagged_right"], s["unflagged"]),
+                      "-" if med is None else f"{med:.2f}", f"{s['wall_time']:.0f}",
+                      f"{s['worker_peak_mb']:.0f}")
     console.print(table)
+    ranking = Table(title="Right on held-out, by how fits are ranked (same searches)")
+    ranking.add_column("suite")
+    for k in RANKINGS:
+        ranking.add_column(k, justify="right")
+    for name, s in summaries.items():
+        ranking.add_row(name, *(str(s["right_by_ranking"][k]) for k in RANKINGS))
+    console.print(ranking)
     curve = Table(title="Time to find the program")
     curve.add_column("within (s)", justify="right")
-    curve.add_column("tasks solved", justify="right")
-    for t, n in summary["solved_within"].items():
-        curve.add_row(t, str(n))
+    for name in summaries:
+        curve.add_column(f"{name} solved", justify="right")
+    for t in first["solved_within"]:
+        curve.add_row(t, *(str(s["solved_within"].get(t, "-")) for s in summaries.values()))
     console.print(curve)
-    wrong = [r.task for r in rows if r.solved and not r.right]
-    if wrong:
-        console.print(f"fit the seen examples but wrong on held-out ({len(wrong)}): "
-                      + ", ".join(wrong))
+    for name in summaries:
+        wrong = [f"{escape(r.task)}{' (flagged)' if r.ambiguous else ''}" for r in rows
+                 if r.suite == name and r.solved and not r.right]
+        if wrong:
+            console.print(f"{name}: fit the seen examples but wrong on held-out ({len(wrong)}): "
+                          + ", ".join(wrong))

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from rich.console import Console
+from rich.text import Text
+from typer.core import TyperGroup
 
 if TYPE_CHECKING:
     from hortus.library import Library
@@ -14,7 +17,22 @@ if TYPE_CHECKING:
 
 EXIT_UNSOLVED, EXIT_BAD_INPUT, EXIT_RUNTIME, EXIT_INTERRUPTED = 1, 2, 3, 130
 
+
+class _Commands(TyperGroup):
+    """The command group: a library that fails to read or write, at whatever point of a
+    command, ends it with its message and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        from hortus.library.errors import LibraryError
+
+        try:
+            return super().invoke(ctx)
+        except LibraryError as e:
+            fail(str(e))
+
+
 app = typer.Typer(no_args_is_help=True, add_completion=False, pretty_exceptions_enable=False,
+                  cls=_Commands,
                   help="hortus grows models as programs: give it examples, get a program back.")
 library_app = typer.Typer(no_args_is_help=True,
                           help="The library: what it holds; export it, or import one.")
@@ -34,8 +52,26 @@ ResultsOpt = Annotated[Path, typer.Option(help="Folder for the JSON results.")]
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
-    err.print(f"[bold red]error:[/] {message}", highlight=False, soft_wrap=True)
+    """Print ``message`` (user text: never read as markup) as an error and exit with ``code``."""
+    err.print(Text.assemble(("error:", "bold red"), " ", plain(message)), soft_wrap=True)
     raise typer.Exit(code)
+
+
+def reason(e: BaseException) -> str:
+    """The message of an exception; a KeyError's ``str`` would quote it."""
+    return str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e)
+
+
+def plain(text: str) -> Text:
+    """``text`` as it is, for tables and messages: no markup, lone surrogates shown escaped."""
+    return Text(text.encode("utf-8", "backslashreplace").decode("utf-8"))
+
+
+def positive_seconds(value: float | None) -> float | None:
+    """Option callback: a number of seconds must be finite and above zero."""
+    if value is not None and not (0 < value < math.inf):
+        raise typer.BadParameter(f"{value:g} is not a positive number of seconds")
+    return value
 
 
 def open_library(url: str | None) -> Library:
@@ -54,8 +90,15 @@ def load_task_file(spec: str) -> list[Task]:
     try:
         if spec.startswith("bundled:"):
             return bundled(spec.removeprefix("bundled:"))
-        if not Path(spec).exists() and ":" not in spec and "/" not in spec and "." not in spec:
+        if ":" not in spec and "/" not in spec and "." not in spec and not _exists(spec):
             return bundled(spec)
         return load_tasks(spec)
-    except (TaskError, OSError, KeyError) as e:
-        fail(str(e).strip("'\""))
+    except TaskError as e:
+        fail(str(e))
+
+
+def _exists(path: str) -> bool:
+    try:
+        return Path(path).exists()
+    except (OSError, ValueError):  # a name too long, a NUL byte
+        return False

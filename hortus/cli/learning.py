@@ -15,6 +15,8 @@ from hortus.cli._app import (
     load_task_file,
     open_library,
     out,
+    plain,
+    positive_seconds,
 )
 
 # ------------------------------------------------------------ learn
@@ -26,9 +28,10 @@ def learn(
                                                      "(not needed with --resume).")] = None,
     library: LibraryOpt = None,
     iterations: Annotated[int, typer.Option(help="Wake/abstraction/dreams cycles.")] = 3,
-    timeout: Annotated[float, typer.Option(help="Seconds of search per task.")] = 10.0,
+    timeout: Annotated[float, typer.Option(help="Seconds of search per task.",
+                                           callback=positive_seconds)] = 10.0,
     batch: Annotated[int | None, typer.Option(help="Training tasks searched per iteration "
-                                                   "(default: all).")] = None,
+                                                   "(default: all).", min=1)] = None,
     test_split: Annotated[float, typer.Option(help="Fraction of tasks held out for testing.")
                           ] = 0.0,
     seed: Annotated[int, typer.Option(help="Seed of every random choice.")] = 0,
@@ -41,8 +44,8 @@ def learn(
         help="Programs tried per search at most (makes runs reproducible).")] = None,
     dreams: Annotated[int, typer.Option(help="Dreams per iteration (recognition prior).")
                       ] = 500,
-    jobs: Annotated[int | None, typer.Option(help="Parallel searches (default: all cores).")
-                    ] = None,
+    jobs: Annotated[int | None, typer.Option(help="Parallel searches (default: all cores).",
+                                             min=1)] = None,
     resume: Annotated[bool, typer.Option(help="Go on with the latest unfinished run.")] = False,
     run_id: Annotated[int | None, typer.Option("--run", help="Run to resume.")] = None,
 ) -> None:
@@ -106,9 +109,9 @@ class LearnProgress:
             err.print(f"iteration {iteration} {phase}: solved {stats['solved']}/"
                       f"{stats['tasks']}{took}")
         elif phase == "abstraction" and stats.get("stitch_failures"):
-            err.print(f"iteration {iteration} abstraction: Stitch failed "
-                      f"({stats['stitch_failures'][-1]}); kept {stats.get('kept', 0)} "
-                      f"routine(s) from fewer iterations{took}")
+            err.print(plain(f"iteration {iteration} abstraction: Stitch failed "
+                            f"({stats['stitch_failures'][-1]}); kept {stats.get('kept', 0)} "
+                            f"routine(s) from fewer iterations{took}"))
         elif phase == "dreams" and isinstance(stats.get("mix"), int | float):
             # how much the model's predictions count against the library's weights, as chosen
             # on held-out solved tasks (0: the library's weights did better)
@@ -131,5 +134,6 @@ class LearnProgress:
             for col in ("name", "type", "body", "uses"):
                 new.add_column(col, overflow="fold")
             for r in row.new_routines:
-                new.add_row(r["name"], r["type"], r["body"], str(r.get("uses", "")))
+                new.add_row(plain(r["name"]), plain(r["type"]), plain(r["body"]),
+                            str(r.get("uses", "")))
             out.print(new)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.table import Table
+from rich.text import Text
 
 from hortus.cli._app import (
     JsonOpt,
@@ -18,6 +19,7 @@ from hortus.cli._app import (
     library_app,
     open_library,
     out,
+    plain,
 )
 
 if TYPE_CHECKING:
@@ -46,7 +48,7 @@ def report(
             fail(str(e))
         except OSError as e:
             fail(f"cannot write {out_file}: {e.strerror or e}")
-    out.print(f"wrote {path}", highlight=False)
+    out.print(plain(f"wrote {path}"))
 
 
 # ------------------------------------------------------------ library
@@ -62,7 +64,7 @@ def library_show(library: LibraryOpt = None, json_out: JsonOpt = False) -> None:
         return
     table = Table(title="Library", show_header=False)
     for k, v in summary.items():
-        table.add_row(k, str(v))
+        table.add_row(k, plain(str(v)))
     out.print(table)
 
 
@@ -85,7 +87,8 @@ def library_routines(
     for col in ("name", "kind", "type", "weight", "body"):
         table.add_column(col, overflow="fold")
     for r in rows:
-        table.add_row(r.name, r.kind, r.type, f"{r.weight:.2f}", r.body or "")
+        table.add_row(plain(r.name), r.kind, plain(r.type), f"{r.weight:.2f}",
+                      plain(r.body or ""))
     out.print(table)
 
 
@@ -107,8 +110,8 @@ def library_solutions(
     for col in ("task", "program", "log prior", "time (s)", "tried", "run"):
         table.add_column(col, overflow="fold")
     for s in rows:
-        table.add_row(s.task, s.program, f"{s.logprior:.2f}", f"{s.time:.2f}", f"{s.tried:,}",
-                      str(s.run_id))
+        table.add_row(plain(s.task), plain(s.program), f"{s.logprior:.2f}", f"{s.time:.2f}",
+                      f"{s.tried:,}", str(s.run_id))
     out.print(table)
 
 
@@ -133,9 +136,9 @@ def library_export(
         print(json.dumps(summary.to_json()))
         return
     for note in summary.skipped:
-        err.print(f"[yellow]left out:[/] {note}", highlight=False, soft_wrap=True)
-    out.print(f"wrote {summary.path}: {summary.routines} routines, {len(summary.blobs)} "
-              f"models, {summary.tasks} tasks ({summary.solutions} solved)", highlight=False)
+        err.print(Text.assemble(("left out:", "yellow"), " ", plain(note)), soft_wrap=True)
+    out.print(plain(f"wrote {summary.path}: {summary.routines} routines, {len(summary.blobs)} "
+                    f"models, {summary.tasks} tasks ({summary.solutions} solved)"))
 
 
 @library_app.command("import")
@@ -166,16 +169,16 @@ def library_import(
     if json_out:
         print(json.dumps(summary.to_json()))
         return
-    table = Table(title=f"Imported {summary.path}", show_header=False)
-    table.add_row("routines added", ", ".join(summary.added) or "-")
-    table.add_row("already present", ", ".join(f"{a} (as {b})" for a, b in summary.skipped)
-                  or "-")
-    table.add_row("renamed", ", ".join(f"{a} -> {b}" for a, b in summary.renamed) or "-")
+    table = Table(title=plain(f"Imported {summary.path}"), show_header=False)
+    table.add_row("routines added", plain(", ".join(summary.added) or "-"))
+    table.add_row("already present", plain(", ".join(f"{a} (as {b})" for a, b in summary.skipped)
+                                           or "-"))
+    table.add_row("renamed", plain(", ".join(f"{a} -> {b}" for a, b in summary.renamed) or "-"))
     table.add_row("weights", "all replaced" if summary.weights_replaced else
                   "new routines only")
-    table.add_row("models", ", ".join([*summary.blobs_added,
-                                       *(f"{b} (replaced)" for b in summary.blobs_replaced),
-                                       *(f"{b} (kept the library's)" for b in
-                                         summary.blobs_kept)]) or "-")
+    table.add_row("models", plain(", ".join([*summary.blobs_added,
+                                             *(f"{b} (replaced)" for b in summary.blobs_replaced),
+                                             *(f"{b} (kept the library's)" for b in
+                                               summary.blobs_kept)]) or "-"))
     table.add_row("tasks", f"{summary.tasks} new, {summary.solutions} solutions recorded")
     out.print(table)

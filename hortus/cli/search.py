@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import json
-from typing import TYPE_CHECKING, Annotated, Any
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Annotated
 
 import typer
+from rich.console import Console
 from rich.table import Table
+from rich.text import Text
 
 from hortus.cli._app import (
     EXIT_RUNTIME,
@@ -19,10 +22,13 @@ from hortus.cli._app import (
     load_task_file,
     open_library,
     out,
+    plain,
+    positive_seconds,
 )
 
 if TYPE_CHECKING:
     from hortus.search import SearchResult
+    from hortus.tasks.task import Task
 
 
 # ------------------------------------------------------------ solve
@@ -33,13 +39,24 @@ def solve(
     tasks: Annotated[str, typer.Argument(help="Task file (.json, .jsonl, DreamCoder format) or "
                                               "a bundled set, e.g. 'lists'.")],
     library: LibraryOpt = None,
-    timeout: Annotated[float, typer.Option(help="Seconds of search per task.")] = 10.0,
+    timeout: Annotated[float, typer.Option(help="Seconds of search per task.",
+                                           callback=positive_seconds)] = 10.0,
     jobs: Annotated[int | None, typer.Option(help="Parallel searches (default: all cores).")
                     ] = None,
     top: Annotated[int, typer.Option(help="Programs to return per task.")] = 1,
     prior: Annotated[str, typer.Option(
         help="uniform, library (its fitted weights) or recognition (its trained model).")
     ] = "library",
+    grow_types: Annotated[int, typer.Option(
+        "--grow-types", help="Types programs may use inside beyond the task's own: the N the "
+                             "routines need most, e.g. list(list(int)) (0: none).")] = 1,
+    extra_type: Annotated[list[str] | None, typer.Option(
+        "--extra-type", help="A type programs may use inside, e.g. 'pair(int, int)' "
+                             "(repeatable).")] = None,
+    ask: Annotated[bool, typer.Option(
+        "--ask", help="When programs that fit disagree, ask for the right output on the input "
+                      "that settles it, add it as an example and search again, until no "
+                      "question is left.")] = False,
     json_out: JsonOpt = False,
 ) -> None:
     """Search for a program for every task, record the results in the library, show a table."""
@@ -49,37 +66,72 @@ def solve(
 
     if timeout <= 0 or top < 1 or (jobs is not None and jobs < 1):
         fail("--timeout must be positive, --top and --jobs at least 1")
+    if grow_types < 0:
+        fail("--grow-types must be 0 or more")
+    options = {"cfg": {"grow_types": grow_types, "extra_types": extra_type or []}}
     task_list = load_task_file(tasks)
     lib = open_library(library)
     solved = 0
-    with lib, Progress("[progress.description]{task.description}", BarColumn(),
-                       MofNCompleteColumn(), TimeElapsedColumn(), console=err,
-                       transient=True, disable=not err.is_terminal) as progress:
-        bar = progress.add_task("solving", total=len(task_list))
+    with lib:
+        with Progress("[progress.description]{task.description}", BarColumn(),
+                      MofNCompleteColumn(), TimeElapsedColumn(), console=err,
+                      transient=True, disable=not err.is_terminal) as progress:
+            bar = progress.add_task("solving", total=len(task_list))
 
-        def on_result(i: int, result: SearchResult) -> None:
-            nonlocal solved
-            solved += result.solved
-            progress.update(bar, advance=1, description=f"solved {solved}")
+            def on_result(i: int, result: SearchResult) -> None:
+                nonlocal solved
+                solved += result.solved
+                progress.update(bar, advance=1, description=f"solved {solved}")
+                if json_out and not ask:
+                    print(json.dumps(result.to_json()), flush=True)
+
+            try:
+                results = solve_many(task_list, lib, timeout=timeout, top_k=top, jobs=jobs,
+                                     prior=prior, on_result=on_result, options=options)
+            except ValueError as e:
+                fail(str(e))
+        if ask:
+            def again(t: Task) -> SearchResult:
+                return solve_many([t], lib, timeout=timeout, top_k=top, jobs=1, prior=prior,
+                                  options=options)[0]
+
+            results = [settle(task, r, again) for task, r in zip(task_list, results, strict=True)]
+            solved = sum(r.solved for r in results)
             if json_out:
-                print(json.dumps(result_json(result)), flush=True)
-
-        try:
-            results = solve_many(task_list, lib, timeout=timeout, top_k=top, jobs=jobs,
-                                 prior=prior, on_result=on_result)
-        except ValueError as e:
-            fail(str(e))
+                for r in results:
+                    print(json.dumps(r.to_json()), flush=True)
     if not json_out:
         show_results(results)
     raise typer.Exit(0 if solved == len(task_list) else EXIT_UNSOLVED)
 
 
-def result_json(r: SearchResult) -> dict[str, Any]:
-    best = r.best
-    return {"name": r.task, "solved": r.solved, "program": str(best.program) if best else None,
-            "time": round(r.time, 4), "tried": r.tried, "cut": r.cut,
-            "logprior": best.logprior if best else None,
-            "programs": [str(c.program) for c in r.solutions]}
+def settle(task: Task, result: SearchResult, search: Callable[[Task], SearchResult]
+           ) -> SearchResult:
+    """Ask for the right output on the task's question, add it, search again; repeat."""
+    from hortus.eval.values import check_plain, loads
+
+    while result.question is not None:
+        show_question(result)
+        try:
+            text = err.input(plain("right output (JSON; empty to stop asking): ")).strip()
+        except EOFError:
+            break
+        if not text:
+            break
+        try:
+            answer = loads(text)
+            check_plain(answer)
+            task = task.refine(result.question.input, answer)
+        except (ValueError, RecursionError) as e:  # bad JSON, a bad value, or one of bad type
+            message = e.msg if isinstance(e, json.JSONDecodeError) else str(e)
+            if isinstance(e, RecursionError):
+                message = "nested too deeply"
+            err.print(Text.assemble(("not taken: ", "bold red"), plain(message)))
+            continue
+        result = search(task)
+        err.print(plain(f"{task.name}: {len(task.examples)} examples, best program "
+                        f"{result.best.program if result.best else '(none found)'}"))
+    return result
 
 
 def show_results(results: list[SearchResult]) -> None:
@@ -90,14 +142,39 @@ def show_results(results: list[SearchResult]) -> None:
     table.add_column("programs tried", justify="right")
     for r in results:
         if r.solutions:
-            program = "\n".join(str(c.program) for c in r.solutions)
+            program = plain("\n".join(str(c.program) for c in r.solutions))
+            if r.ambiguous:
+                program.append(" (ambiguous)", style="yellow")
         else:
-            program = f"[dim]not found ({r.cut or 'exhausted'})[/]"
-        table.add_row(r.task, program, f"{r.time:.2f}", f"{r.tried:,}")
+            program = Text(f"not found ({r.cut or 'exhausted'})", style="dim")
+        table.add_row(plain(r.task), program, f"{r.time:.2f}", f"{r.tried:,}")
     out.print(table)
+    for r in results:
+        if r.question is not None:
+            show_question(r, out)
     solved = sum(r.solved for r in results)
     total = sum(r.time for r in results)
-    out.print(f"solved {solved}/{len(results)} tasks; {total:.1f} s of search in all")
+    ambiguous = sum(r.ambiguous for r in results)
+    out.print(f"solved {solved}/{len(results)} tasks"
+              + (f" ({ambiguous} ambiguous)" if ambiguous else "")
+              + f"; {total:.1f} s of search in all")
+
+
+def show_question(r: SearchResult, console: Console = err) -> None:
+    """What the programs that fit answer on the input that tells them apart."""
+    q = r.question
+    assert q is not None
+    shown = ", ".join(json.dumps(x) for x in q.input)
+    console.print(plain(f"{r.task}: ambiguous. Programs that fit the examples disagree on "
+                        f"input {shown}:"), soft_wrap=True)
+    table = Table(box=None, show_header=True, padding=(0, 2))
+    table.add_column("output")
+    table.add_column("probability", justify="right")
+    table.add_column("programs", overflow="fold")
+    for a in q.answers:
+        output = Text("fails", style="dim") if a.failed else plain(json.dumps(a.output))
+        table.add_row(output, f"{a.probability:.0%}", plain("\n".join(map(str, a.programs))))
+    console.print(table)
 
 
 # ------------------------------------------------------------ run
@@ -109,24 +186,24 @@ def run(
     inputs: Annotated[list[str] | None, typer.Argument(help="Inputs as JSON, e.g. '[3, 1, 2]'.")
                       ] = None,
     library: LibraryOpt = None,
-    timeout: Annotated[float, typer.Option(help="Wall-clock seconds allowed.")] = 5.0,
-    steps: Annotated[int, typer.Option(help="Loop iterations allowed.")] = 1_000_000,
+    timeout: Annotated[float, typer.Option(help="Wall-clock seconds allowed.",
+                                           callback=positive_seconds)] = 5.0,
+    steps: Annotated[int, typer.Option(help="Loop iterations allowed.", min=1)] = 1_000_000,
 ) -> None:
     """Apply a program to inputs and print the output as JSON.
 
     Routine names resolve in the library when ``--library`` is given.
     """
     from hortus.eval.budget import Budget
-    from hortus.eval.interpreter import run as run_program
+    from hortus.eval.interpreter import run_json
+    from hortus.eval.values import ValueTypeError, check_plain, loads, show_value
     from hortus.lang import ProgramSyntaxError, ProgramTypeError, typecheck_text
-    from hortus.lang.program import Routine
     from hortus.lang.runtime import EvalError
 
     namespace = None
     if library is not None:
         with open_library(library) as lib:
-            namespace = {p.program.name: p.program for p in lib.grammar().productions
-                         if isinstance(p.program, Routine) and p.program.name}
+            namespace = lib.grammar().namespace()
     try:
         parsed, _ = typecheck_text(program, namespace=namespace)
     except (ProgramSyntaxError, ProgramTypeError) as e:
@@ -134,29 +211,22 @@ def run(
     values = []
     for k, text in enumerate(inputs or []):
         try:
-            values.append(json.loads(text))
+            value = loads(text)
+            check_plain(value)
         except json.JSONDecodeError as e:
-            fail(f"input {k + 1} is not valid JSON ({e.msg} at column {e.colno}): {text!r}")
+            fail(f"input {k + 1} is not valid JSON ({e.msg} at column {e.colno}): "
+                 f"{show_value(text, 80)}")
+        except RecursionError:
+            fail(f"input {k + 1}: values nested too deeply")
+        except ValueTypeError as e:
+            fail(f"input {k + 1}: {e}")
+        values.append(value)
     try:
-        result = run_program(parsed, values, budget=Budget(steps=steps, time=timeout))
+        # the output is written under the budget: its size is paid for in steps
+        result = run_json(parsed, values, budget=Budget(steps=steps, time=timeout))
     except EvalError as e:
         fail(str(e), EXIT_RUNTIME)
     except TypeError as e:
         fail(str(e))
-    print(json.dumps(_jsonable(result)))
+    print(result)
 
-
-def _jsonable(v: Any) -> Any:
-    if isinstance(v, list | tuple):
-        return [_jsonable(x) for x in v]
-    if isinstance(v, set | frozenset):
-        return sorted((_jsonable(x) for x in v), key=repr)
-    if isinstance(v, dict):
-        if all(isinstance(k, str) for k in v):
-            return {k: _jsonable(x) for k, x in v.items()}
-        return [[_jsonable(k), _jsonable(x)] for k, x in v.items()]
-    from hortus.lang.runtime import Graph
-
-    if isinstance(v, Graph):
-        return [list(e) for e in v.edges()]
-    return v

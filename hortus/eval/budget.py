@@ -16,7 +16,7 @@ __all__ = ["Budget", "BudgetExceeded", "EvalError"]
 class Budget:
     """Limits of one evaluation; exceeding any stops it with :class:`BudgetExceeded`."""
 
-    steps: int = 1_000_000  # loop iterations, summed over the whole evaluation
+    steps: int = 1_000_000  # loop iterations, closure calls and list elements built or output
     time: float = 5.0  # wall-clock seconds
     max_int: int = 2**62  # largest integer magnitude
     max_len: int = 100_000  # longest list, string, set or table

@@ -7,15 +7,35 @@ curried one-argument callables. Compilation dispatches on the node type through 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Sequence
 from functools import lru_cache
 from typing import Any
 
 from hortus.eval.budget import Budget
-from hortus.eval.values import ValueTypeError, to_external, to_internal, unify_value
+from hortus.eval.values import (
+    ValueTypeError,
+    charge_elements,
+    show_value,
+    to_external,
+    to_internal,
+    to_json,
+    unify_value,
+)
 from hortus.lang.program import Apply, Hole, Index, Lambda, Primitive, Program, Routine, spine
-from hortus.lang.runtime import BudgetExceeded, EvalError
-from hortus.lang.types import Fresh, Subst, Type, UnificationError, arguments, resolve
+from hortus.lang.runtime import METER, BudgetExceeded, EvalError, charge, check_time
+from hortus.lang.types import (
+    Fresh,
+    Subst,
+    TCon,
+    Type,
+    UnificationError,
+    arguments,
+    canonical,
+    is_arrow,
+    resolve,
+    show_types,
+)
 
 Env = tuple[Any, ...]
 Closure = Callable[[Env], Any]
@@ -66,14 +86,45 @@ def _if(cond: Closure, yes: Closure, no: Closure) -> Closure:
 
 
 def _apply_rest(f: Closure, args: list[Closure]) -> Closure:
-    """Curried application of a function-valued term to arguments, one at a time."""
-    for a in args:
-        f = _apply1(f, a)
-    return f
+    """Curried application of a function-valued term to arguments, one at a time.
 
+    Each application costs a step: closures applied to closures do exponential work without a
+    loop (``(lambda ($1 ($1 $0)))`` iterated), and this is where they are applied.
+    """
+    if not args:
+        return f
+    meter = METER
+    if len(args) == 1:
+        (a,) = args
 
-def _apply1(f: Closure, x: Closure) -> Closure:
-    return lambda env: f(env)(x(env))
+        def apply1(env: Env) -> Any:
+            meter.steps -= 1
+            if meter.steps < meter.check_at:
+                charge(0)  # out of steps, or time to look at the clock
+            return f(env)(a(env))
+
+        return apply1
+    if len(args) == 2:
+        a, b = args
+
+        def apply2(env: Env) -> Any:
+            meter.steps -= 2
+            if meter.steps < meter.check_at:
+                charge(0)
+            return f(env)(a(env))(b(env))
+
+        return apply2
+
+    def apply(env: Env) -> Any:
+        meter.steps -= len(args)
+        if meter.steps < meter.check_at:
+            charge(0)
+        r = f(env)
+        for x in args:
+            r = r(x(env))
+        return r
+
+    return apply
 
 
 def _compile_apply(p: Program, depth: int) -> Closure:
@@ -142,33 +193,89 @@ def compile_program(p: Program) -> Closure:
     return _compile(p, 0)
 
 
-def evaluate(p: Program, inputs: Sequence[Any], budget: Budget | None = None) -> Any:
-    """Run ``p`` on run-time ``inputs`` (already converted) under ``budget``; errors raise."""
+def evaluate(p: Program, inputs: Sequence[Any], budget: Budget | None = None,
+             out_type: Type | None = None) -> Any:
+    """Run ``p`` on run-time ``inputs`` (already converted) under ``budget``; errors raise.
+
+    With the output's type ``out_type``, its size is paid for too (:func:`charge_output`).
+    """
     budget = budget or Budget()
-    if budget.max_depth < MAX_COMPILE_DEPTH and p.depth() > budget.max_depth:
-        raise BudgetExceeded("depth", f"program nested deeper than {budget.max_depth} levels")
+    _check_depth(p, budget)
     with budget.active():
-        try:
-            # Compiling evaluates routines that are constants: that runs under the budget too.
-            f = compile_program(p)
-            value = f(())
-            for x in inputs:
-                value = value(x)
-            return value
-        except EvalError:
+        value = evaluate_armed(p, inputs)
+        if out_type is not None:
+            charge_output(value, out_type, budget)
+        return value
+
+
+def charge_output(value: Any, out_type: Type, budget: Budget) -> None:
+    """Pay for writing out an output: a step per element (:func:`charge_elements`), from a
+    second allotment of ``budget.steps``, within the same time budget.
+
+    Its size can be far beyond what the program built (3,000 copies of one list of 3,000 are
+    9,000,000 elements) and converting or printing it is work the program caused; a budget of
+    its own keeps the steps of the program itself exact.
+    """
+    METER.arm(budget.steps)
+    try:
+        charge_elements(value, out_type)
+    except BudgetExceeded as e:
+        if e.budget != "steps":
             raise
-        except RecursionError:
-            raise BudgetExceeded("depth", "the evaluation recursed too deeply") from None
-        except Exception as e:
-            raise EvalError(f"{type(e).__name__}: {e}") from None
+        raise BudgetExceeded("steps", f"the output holds more than {budget.steps:,} elements "
+                                      f"(a step each to write it out)") from None
+
+
+def _check_depth(p: Program, budget: Budget) -> None:
+    # levels below the root, as the parser counts them (depth() counts the root too)
+    if budget.max_depth < MAX_COMPILE_DEPTH and p.depth() - 1 > budget.max_depth:
+        raise BudgetExceeded("depth", f"program nested deeper than {budget.max_depth} levels")
+
+
+def evaluate_armed(p: Program, inputs: Sequence[Any]) -> Any:
+    """:func:`evaluate` under the meter as the caller armed it (``with budget.active():``), so
+    that several evaluations share one budget; every failure raises an :class:`EvalError`."""
+    try:
+        # Compiling evaluates routines that are constants: that runs under the budget too.
+        f = compile_program(p)
+        value = f(())
+        for x in inputs:
+            value = value(x)
+        return value
+    except EvalError:
+        raise
+    except RecursionError:
+        raise BudgetExceeded("depth", "the evaluation recursed too deeply") from None
+    except Exception as e:
+        raise EvalError(f"{type(e).__name__}: {e}") from None
 
 
 def run(p: Program, inputs: Sequence[Any], budget: Budget | None = None) -> Any:
     """Apply a closed program to plain Python inputs and return a plain Python value.
 
-    Raises :class:`EvalError` (or its subclass :class:`BudgetExceeded`) when the program fails,
-    and :class:`TypeError` when the inputs do not fit the program's type.
+    Raises :class:`EvalError` (or its subclass :class:`BudgetExceeded`) when the program fails
+    (converting its output is part of the run, under the budget: :func:`charge_output`), and
+    :class:`TypeError` when the inputs do not fit the program's type.
     """
+    return _run(p, inputs, budget, to_external)
+
+
+def run_json(p: Program, inputs: Sequence[Any], budget: Budget | None = None) -> str:
+    """:func:`run` with the output as JSON text, written under the budget: pairs as lists,
+    sets as sorted lists, dicts as objects (string keys) or lists of [key, value] pairs,
+    graphs as lists of edges. An output that would hold functions is a :class:`TypeError`."""
+    text: str = _run(p, inputs, budget, _json_text, functions=False)
+    return text
+
+
+def _json_text(v: Any, t: Type) -> str:
+    text = json.dumps(to_json(v, t))
+    check_time()  # writing it took part of the time budget too
+    return text
+
+
+def _run(p: Program, inputs: Sequence[Any], budget: Budget | None,
+         convert: Callable[[Any, Type], Any], functions: bool = True) -> Any:
     from hortus.lang.infer import infer
 
     try:
@@ -190,14 +297,26 @@ def run(p: Program, inputs: Sequence[Any], budget: Budget | None = None) -> Any:
             unify_value(x, t, s, fresh)
             internal.append(to_internal(x, resolve(t, s)))
         except (UnificationError, ValueTypeError):
-            raise TypeError(f"input {k + 1} should have type {resolve(t, s)}, got {x!r}") from None
+            (want,) = show_types(resolve(t, s))
+            raise TypeError(f"input {k + 1} should have type {want}, got {show_value(x)}"
+                            ) from None
     out_type = _result_type(tp_inst, len(inputs), s)
-    return to_external(evaluate(p, internal, budget), out_type)
+    if not functions and _holds_function(out_type):
+        raise TypeError(f"the output would have type {canonical(out_type)}, which holds "
+                        f"functions: only values can be written out")
+    budget = budget or Budget()
+    _check_depth(p, budget)
+    with budget.active():
+        value = evaluate_armed(p, internal)
+        charge_output(value, out_type, budget)
+        return convert(value, out_type)
+
+
+def _holds_function(t: Type) -> bool:
+    return isinstance(t, TCon) and (is_arrow(t) or any(_holds_function(a) for a in t.args))
 
 
 def _result_type(t: Type, n_args: int, s: Subst) -> Type:
-    from hortus.lang.types import TCon
-
     for _ in range(n_args):
         assert isinstance(t, TCon)
         t = t.args[1]

@@ -9,13 +9,14 @@ closures instead, composed from their children's closures.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
 
-from hortus.eval.interpreter import Closure, Env, compile_program
+from hortus.eval.budget import SEARCH_BUDGET
+from hortus.eval.interpreter import Closure, Env, evaluate
 from hortus.lang.program import Primitive, Program, Routine
-from hortus.lang.runtime import METER
+from hortus.lang.runtime import METER, EvalError
 
 
 class _Err:
@@ -36,6 +37,8 @@ def head_impl(head: Program) -> tuple[Callable[..., Any], bool]:
         return head.impl, head.lazy
     assert isinstance(head, Routine)
     fn = closed(head.body)
+    if fn is ERR:
+        return _failed(head), False
 
     def call(*args: Any) -> Any:
         r = fn
@@ -46,10 +49,22 @@ def head_impl(head: Program) -> tuple[Callable[..., Any], bool]:
     return call, False
 
 
+def _failed(head: Routine) -> Callable[..., Any]:
+    def call(*args: Any) -> Any:
+        raise EvalError(f"routine {head.name or head} failed when evaluated")
+
+    return call
+
+
 @lru_cache(maxsize=4096)
 def closed(body: Program) -> Any:
-    """The value of a closed term (a routine's body), compiled once per process."""
-    return compile_program(body)(())
+    """The value of a closed term (a routine's body), compiled and evaluated once per process
+    under the budget of a candidate in search; :data:`ERR` when it fails (a routine from a
+    library file may loop: it must cost a search no more than any candidate does)."""
+    try:
+        return evaluate(body, (), SEARCH_BUDGET)
+    except EvalError:
+        return ERR
 
 
 @lru_cache(maxsize=4096)  # pure: one per head and budget, shared by searches
@@ -109,12 +124,6 @@ def fast_vector_fn(head: Program, steps: int) -> Callable[..., Vector]:
                 out.append(ERR)
 
     return vec
-
-
-def lambda_values(body: Closure, binders: int, envs: Sequence[Env]) -> Vector:
-    """The function a lambda with ``body`` denotes on each example (curried for 2+ binders)."""
-    make = lambda_closure(body, binders)
-    return tuple(make(e) for e in envs)
 
 
 def lambda_closure(body: Closure, binders: int) -> Closure:

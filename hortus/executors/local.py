@@ -21,6 +21,15 @@ def available_cores() -> int:
         return os.cpu_count() or 1
 
 
+def free_cores() -> int:
+    """Cores no other process is using now: the available ones less the 1-minute load."""
+    try:
+        load = os.getloadavg()[0]
+    except (AttributeError, OSError):  # not on Unix
+        return available_cores()
+    return max(1, min(available_cores(), round(available_cores() - load)))
+
+
 class LocalExecutor(Executor):
     """A pool of ``jobs`` worker processes (default: all cores); ``jobs=1`` runs inline."""
 

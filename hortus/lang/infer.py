@@ -16,6 +16,7 @@ from hortus.lang.types import (
     arrow,
     canonical,
     resolve,
+    show_types,
     unify,
 )
 
@@ -49,13 +50,25 @@ def infer(program: Program, env: Sequence[Type] = (), request: Type | None = Non
     return canonical(resolve(t, checker.s))
 
 
+def typecheck(program: Program, request: Type | None = None) -> Type:
+    """:func:`infer`, where types nested deeper than Python's recursion limit lets inference
+    follow are a :class:`ProgramTypeError` too.
+
+    They can nest far deeper than the program: each car of a car unwraps one list.
+    """
+    try:
+        return infer(program, request=request)
+    except RecursionError:
+        raise ProgramTypeError("the program's types nest too deeply to infer") from None
+
+
 def typecheck_text(text: str, request: Type | None = None,
                    namespace: Mapping[str, Program] | Callable[[str], Program | None] | None = None,
                    ) -> tuple[Program, Type]:
     """Parse and type ``text``; a type error names the line and column of the offending term."""
     parsed = parse_with_spans(text, namespace)
     try:
-        return parsed.program, infer(parsed.program, request=request)
+        return parsed.program, typecheck(parsed.program, request=request)
     except ProgramTypeError as e:
         span = _closest_span(parsed.spans, e.path)
         raise ProgramTypeError(e.reason, e.path, text, span) from None
@@ -78,13 +91,6 @@ def routine_type(r: Routine) -> Type:
             _routine_types.clear()
         _routine_types[r] = t
     return t
-
-
-def _pretty(*types: Type) -> list[str]:
-    """Show several types with their variables renamed together to t0, t1, ..."""
-    joint = canonical(TCon("tuple", types))
-    assert isinstance(joint, TCon)
-    return [str(t) for t in joint.args]
 
 
 class _Checker:
@@ -137,7 +143,7 @@ class _Checker:
             want = resolve(expected, self.s)
             got = resolve(tx, self.s)
             same = (clash.left, clash.right) in ((want, got), (got, want))
-            names = _pretty(want, got, clash.left, clash.right)
+            names = show_types(want, got, clash.left, clash.right)
             detail = (" (that would be an infinite type)" if clash.infinite
                       else "" if same else f" ({names[2]} clashes with {names[3]})")
             raise ProgramTypeError(f"argument {len(args)} of {show(head)} should have type "

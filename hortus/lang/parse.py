@@ -48,9 +48,12 @@ def excerpt(text: str, offset: int, width: int = 30) -> str:
 
 
 _ATOM = re.compile(r"[^\s()#]+")
-_INDEX = re.compile(r"\$(\d+)$")
-_INT = re.compile(r"-?\d+$")
+_INDEX = re.compile(r"\$([0-9]+)$")
+_INT = re.compile(r"-?[0-9]+$")
 _HOLE = re.compile(r"\?\?([A-Za-z0-9_\-.]*)")
+# What a routine may be named (with fullmatch): an atom that reads back as a name, not as an
+# index ($0), a hole (??) or the keyword lambda (or lam).
+ROUTINE_NAME = re.compile(r"(?!(?:lambda|lam)$)[^\s()#$?][^\s()#]*")
 
 
 @dataclass
@@ -60,6 +63,11 @@ class Parsed:
 
 
 Resolver = Callable[[str], Program | None]
+
+
+def _cut(token: str, limit: int = 40) -> str:
+    """A token for a message: quoted, cut to ``limit`` characters."""
+    return repr(token if len(token) <= limit else token[: limit - 3] + "...")
 
 
 def parse(text: str, namespace: Mapping[str, Program] | Resolver | None = None) -> Program:
@@ -79,6 +87,12 @@ def parse_with_spans(text: str,
     parser.skip()
     if parser.pos < len(text):
         raise ProgramSyntaxError("unexpected text after the program", text, parser.pos)
+    # While parsing, an argument's depth is only known to be at least one below its
+    # application; the paths of the finished program are the real depths.
+    deepest = max(parser.spans, key=len)
+    if len(deepest) > MAX_DEPTH:
+        raise ProgramSyntaxError(f"program nested deeper than {MAX_DEPTH} levels", text,
+                                 parser.spans[deepest][0])
     return Parsed(program, parser.spans)
 
 
@@ -154,7 +168,7 @@ class _Parser:
                 raise self.error("missing ')' to close the '(' here", open_at)
             if self.text[self.pos] == ")":
                 break
-            if depth + 1 + len(items) > MAX_DEPTH and len(items) > depth:
+            if depth + len(items) > MAX_DEPTH and len(items) > depth:
                 # each argument nests the head one level down: here the arguments are to blame
                 raise self.error(f"too many arguments in one application: (f a b ...) nests f "
                                  f"one level per argument, and programs nest at most {MAX_DEPTH} "
@@ -162,7 +176,7 @@ class _Parser:
             saved = self.spans
             self.spans = {}
             start = self.pos
-            node = self.program((), depth + 1 + len(items))
+            node = self.program((), depth + 1)  # the least depth it can have; checked at the end
             sub_spans.append(self.spans)
             self.spans = saved
             items.append((start, self.pos, node))
@@ -203,18 +217,25 @@ class _Parser:
         self.pos = m.end()
         im = _INDEX.match(tok)
         if im:
+            if len(im.group(1)) > len(str(MAX_DEPTH)) or int(im.group(1)) > MAX_DEPTH:
+                raise self.error(f"bad variable {_cut(tok)}: no program nests more than "
+                                 f"{MAX_DEPTH} lambdas", start)
             return Index(int(im.group(1)))
         if tok.startswith("$"):
-            raise self.error(f"bad variable {tok!r}: write $0, $1, ...", start)
+            raise self.error(f"bad variable {_cut(tok)}: write $0, $1, ...", start)
         if tok in ("lambda", "lam"):
             raise self.error("'lambda' must open a list: (lambda BODY)", start)
         if _INT.match(tok):
             from hortus.lang.primitives import int_literal
 
-            return int_literal(int(tok))
+            try:
+                return int_literal(int(tok))
+            except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+                raise self.error(f"integer literal of {len(tok.lstrip('-'))} digits is too "
+                                 f"long", start) from None
         found = self.resolve(tok)
         if found is None:
-            raise self.error(f"unknown primitive or routine {tok!r}", start)
+            raise self.error(f"unknown primitive or routine {_cut(tok)}", start)
         return found
 
     def hole(self) -> Program:

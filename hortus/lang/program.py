@@ -38,9 +38,9 @@ class Program:
     @property
     def type(self) -> Type:
         """The most general type of this (closed) program."""
-        from hortus.lang.infer import infer
+        from hortus.lang.infer import typecheck
 
-        return infer(self)
+        return typecheck(self)
 
     def children(self) -> tuple[Program, ...]:
         return ()

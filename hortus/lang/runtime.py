@@ -48,7 +48,8 @@ def charge(n: int) -> None:
     m.steps -= n
     if m.steps < m.check_at:
         if m.steps < 0:
-            raise BudgetExceeded("steps", "the program ran too many loop iterations")
+            raise BudgetExceeded("steps", "the program ran too many steps (loop iterations, "
+                                          "function calls and values built)")
         m.check_at = max(m.steps - CLOCK_EVERY, 0)  # never below 0: running out must be seen
         if time.perf_counter() > m.deadline:
             raise BudgetExceeded("time", "the program ran out of wall-clock time")

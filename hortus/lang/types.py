@@ -136,6 +136,17 @@ def size(t: Type) -> int:
     return 1
 
 
+def depth(t: Type) -> int:
+    """Nodes on the longest path from the root: ``int`` is 1, ``list(int)`` 2 (no recursion)."""
+    deepest, stack = 0, [(t, 1)]
+    while stack:
+        u, d = stack.pop()
+        deepest = max(deepest, d)
+        if isinstance(u, TCon):
+            stack.extend((a, d + 1) for a in u.args)
+    return deepest
+
+
 # ---------------------------------------------------------------- printing
 
 
@@ -158,35 +169,51 @@ class TypeSyntaxError(ValueError):
     """Raised for type text that cannot be parsed; names the position."""
 
 
+MAX_TYPE_DEPTH = 128  # type text nested deeper is refused: well past any real type
+
+
+def _cut(text: str, limit: int = 80) -> str:
+    """``text`` quoted for a message, cut to ``limit`` characters."""
+    return repr(text if len(text) <= limit else text[: limit - 3] + "...")
+
+
 _TOKEN = re.compile(r"\s*(->|[A-Za-z_][A-Za-z0-9_]*(?:-(?!>)[A-Za-z0-9_]+)*|[(),])")
 _DREAMCODER = re.compile(r"^(list|set)-of-(.+)$")
 
 
 def parse_type(text: str) -> Type:
-    """Parse ``list(int) -> int``; DreamCoder's ``list-of-int`` spelling is accepted too."""
+    """Parse ``list(int) -> int``; DreamCoder's ``list-of-int`` spelling is accepted too.
+
+    Text that is not a type, or nests deeper than :data:`MAX_TYPE_DEPTH`, raises
+    :class:`TypeSyntaxError`.
+    """
+    if not isinstance(text, str):
+        raise TypeSyntaxError(f"a type is written as a str, not {type(text).__name__}")
     tokens: list[tuple[str, int]] = []
     pos = 0
-    while pos < len(text):
-        if text[pos:].strip() == "":
-            break
-        m = _TOKEN.match(text, pos)
-        if not m:
-            at = len(text) - len(text[pos:].lstrip())  # skip the spaces before the character
-            raise TypeSyntaxError(f"unexpected character {text[at]!r} at column {at + 1} "
-                                  f"in type {text!r}")
+    while m := _TOKEN.match(text, pos):
         tokens.append((m.group(1), m.start(1)))
         pos = m.end()
+    at = len(text) - len(text[pos:].lstrip())  # the first character no token starts with
+    if at < len(text):
+        raise TypeSyntaxError(f"unexpected character {text[at]!r} at column {at + 1} "
+                              f"in type {_cut(text)}")
     parser = _TypeParser(text, tokens)
     t = parser.arrow_type()
     if parser.i != len(tokens):
         tok, at = tokens[parser.i]
-        raise TypeSyntaxError(f"unexpected {tok!r} at column {at + 1} in type {text!r}")
+        raise TypeSyntaxError(f"unexpected {tok!r} at column {at + 1} in type {_cut(text)}")
     return t
 
 
 class _TypeParser:
     def __init__(self, text: str, tokens: list[tuple[str, int]]) -> None:
         self.text, self.tokens, self.i = text, tokens, 0
+        self.depth = 0  # arrow_type calls under way: bounds the nesting of the type built
+
+    def too_deep(self, at: int) -> TypeSyntaxError:
+        return TypeSyntaxError(f"type nested deeper than {MAX_TYPE_DEPTH} levels at column "
+                               f"{at + 1} in type {_cut(self.text)}")
 
     def peek(self) -> str | None:
         return self.tokens[self.i][0] if self.i < len(self.tokens) else None
@@ -195,20 +222,24 @@ class _TypeParser:
         if self.peek() != tok:
             where = (f"column {self.tokens[self.i][1] + 1}" if self.i < len(self.tokens)
                      else "the end")
-            raise TypeSyntaxError(f"expected {tok!r} at {where} in type {self.text!r}")
+            raise TypeSyntaxError(f"expected {tok!r} at {where} in type {_cut(self.text)}")
         self.i += 1
 
     def arrow_type(self) -> Type:
+        self.depth += 1
+        if self.depth > MAX_TYPE_DEPTH:
+            raise self.too_deep(self.tokens[min(self.i, len(self.tokens) - 1)][1])
         left = self.atom()
         if self.peek() == ARROW:
             self.i += 1
-            return TCon(ARROW, (left, self.arrow_type()))
+            left = TCon(ARROW, (left, self.arrow_type()))
+        self.depth -= 1
         return left
 
     def atom(self) -> Type:
         tok = self.peek()
         if tok is None:
-            raise TypeSyntaxError(f"unexpected end of type {self.text!r}")
+            raise TypeSyntaxError(f"unexpected end of type {_cut(self.text)}")
         if tok == "(":
             self.i += 1
             t = self.arrow_type()
@@ -216,17 +247,27 @@ class _TypeParser:
             return t
         if tok in (")", ",", ARROW):
             raise TypeSyntaxError(f"unexpected {tok!r} at column {self.tokens[self.i][1] + 1} "
-                                  f"in type {self.text!r}")
+                                  f"in type {_cut(self.text)}")
         at = self.tokens[self.i][1]
         self.i += 1
         m = _DREAMCODER.match(tok)
         if m:
+            wrappers, start = [], 0  # list-of-set-of-int: unwrapped one prefix at a time
+            while m:
+                wrappers.append(m.group(1))
+                start += m.start(2)
+                if self.depth + len(wrappers) > MAX_TYPE_DEPTH:
+                    raise self.too_deep(at + start)
+                tok = m.group(2)
+                m = _DREAMCODER.match(tok)
             try:
-                inner = parse_type(m.group(2))
+                inner = parse_type(tok)
             except TypeSyntaxError:
-                raise TypeSyntaxError(f"bad element type {m.group(2)!r} at column "
-                                      f"{at + m.start(2) + 1} in type {self.text!r}") from None
-            return TCon(m.group(1), (inner,))
+                raise TypeSyntaxError(f"bad element type {tok!r} at column "
+                                      f"{at + start + 1} in type {_cut(self.text)}") from None
+            for name in reversed(wrappers):
+                inner = TCon(name, (inner,))
+            return inner
         if tok in CONSTRUCTORS:
             arity = CONSTRUCTORS[tok]
             args: list[Type] = []
@@ -239,11 +280,12 @@ class _TypeParser:
                 self.expect(")")
                 if len(args) != arity:
                     raise TypeSyntaxError(f"{tok} takes {arity} type argument(s), got {len(args)} "
-                                          f"at column {at + 1} in type {self.text!r}")
+                                          f"at column {at + 1} in type {_cut(self.text)}")
             return TCon(tok, tuple(args))
         if tok[0].islower() or tok[0] == "_":
             return TVar(tok)
-        raise TypeSyntaxError(f"unknown type {tok!r} at column {at + 1} in type {self.text!r}")
+        raise TypeSyntaxError(f"unknown type {tok!r} at column {at + 1} in type "
+                              f"{_cut(self.text)}")
 
 
 # ---------------------------------------------------------------- unification
@@ -349,6 +391,13 @@ class Fresh:
         if not t.args:
             return t
         return TCon(t.name, tuple(self._inst(a, mapping) for a in t.args))
+
+
+def show_types(*types: Type) -> list[str]:
+    """Several types for a message, their variables renamed together to ``t0, t1, ...``."""
+    joint = canonical(TCon("tuple", types))
+    assert isinstance(joint, TCon)
+    return [str(t) for t in joint.args]
 
 
 def canonical(t: Type) -> Type:

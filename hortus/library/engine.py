@@ -89,7 +89,8 @@ def _setup_sqlite(engine: Engine) -> None:
         cursor = dbapi_connection.cursor()
         try:
             cursor.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
-            cursor.execute("PRAGMA journal_mode=WAL")
+            if _ours_or_empty(cursor):  # another application's file is left as it is
+                cursor.execute("PRAGMA journal_mode=WAL")
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA synchronous=NORMAL")
         finally:
@@ -98,6 +99,20 @@ def _setup_sqlite(engine: Engine) -> None:
     @event.listens_for(engine, "begin")
     def _begin(connection: Any) -> None:
         connection.exec_driver_sql(connection.get_execution_options().get(_BEGIN, "BEGIN"))
+
+
+def _ours_or_empty(cursor: Any) -> bool:
+    """Has the SQLite database no tables, or hortus's schema revision table?
+
+    Switching a file to WAL changes it: done only to a file hortus may make its library
+    (``schema.ensure`` refuses the others).
+    """
+    from hortus.library.models import VERSION_TABLE
+
+    tables = {row[0] for row in cursor.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite~_%' "
+        "ESCAPE '~'")}
+    return not tables or VERSION_TABLE.name in tables
 
 
 class Sessions:
@@ -117,11 +132,25 @@ class Sessions:
         except SQLAlchemyError as e:
             _rollback(session)
             raise LibraryError(f"library {display(self.url)}: {describe(e)}") from e
+        except DAMAGE as e:  # a stored value that does not decode: text, JSON, a time
+            _rollback(session)
+            raise LibraryError(damaged(self.url, e)) from e
         except BaseException:
             _rollback(session)
             raise
         finally:
             session.close()
+
+
+# What reading a stored value that is not what hortus wrote raises (bit rot, another writer).
+DAMAGE = (ValueError, TypeError, KeyError, IndexError, OverflowError, RecursionError)
+
+
+def damaged(url: str, e: BaseException) -> str:
+    """The message for data of library ``url`` that cannot be read back."""
+    what = str(e.args[0]) if isinstance(e, KeyError) and e.args else str(e)
+    return (f"library {display(url)} holds data that cannot be read ({type(e).__name__}: "
+            f"{what[:200]}): it is damaged, or was not written by hortus")
 
 
 def _rollback(session: Session) -> None:

@@ -35,12 +35,19 @@ class TaskRecord:
     created_at: datetime
 
     def task(self) -> Task:
-        """The task itself, checked again by ``Task.build``."""
+        """The task itself, checked again by ``Task.build``; a damaged one raises
+        :class:`~hortus.library.errors.LibraryError`."""
         from hortus.lang.types import parse_type
         from hortus.library.codec import decode_examples
+        from hortus.library.engine import DAMAGE
+        from hortus.library.errors import LibraryError
 
-        request = parse_type(self.request)
-        return Task.build(self.name, decode_examples(self.examples, request), request)
+        try:
+            request = parse_type(self.request)
+            return Task.build(self.name, decode_examples(self.examples, request), request)
+        except DAMAGE as e:
+            raise LibraryError(f"task {self.name!r} (id {self.id}) of the library is damaged: "
+                               f"{e}") from None
 
 
 @dataclass(frozen=True)

@@ -61,6 +61,11 @@ def _ensure(conn: Connection, where: str) -> None:
         if ours:
             raise LibraryError(f"library {where} has tables {', '.join(ours)} but no schema "
                                f"revision: it was not made by hortus, or is damaged")
+        if tables:  # another application's database: adding tables to it would be taking it
+            shown = ", ".join(sorted(tables)[:5]) + (", ..." if len(tables) > 5 else "")
+            raise LibraryError(f"{where} is a database of another application (tables "
+                               f"{shown}), not a hortus library: hortus leaves it as it is; "
+                               f"name a new file or an empty database")
         create(conn)
         return
     if rev not in REVISIONS:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 from collections.abc import Mapping, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
@@ -14,10 +13,18 @@ from sqlalchemy import Engine, delete, func, insert, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
+from hortus.lang.parse import ROUTINE_NAME
 from hortus.lang.program import Primitive, Program, Routine, show
 from hortus.library import convert, schema
 from hortus.library.codec import dumps, encode_examples, task_digest
-from hortus.library.engine import Sessions, describe, display, make_engines, resolve_url
+from hortus.library.engine import (
+    Sessions,
+    damaged,
+    describe,
+    display,
+    make_engines,
+    resolve_url,
+)
 from hortus.library.errors import LibraryError
 from hortus.library.models import (
     BigramRow,
@@ -39,12 +46,11 @@ from hortus.library.records import (
     SolutionRecord,
     TaskRecord,
 )
-from hortus.prior.grammar import Grammar, Production
+from hortus.prior.grammar import Grammar, Production, check_weight
 from hortus.search._base import SearchResult
 from hortus.tasks.task import Task
 
 RUN_STATUSES = ("running", "done", "failed")
-_NAME = re.compile(r"[^\s()#$?][^\s()#]*")
 
 
 class Library:
@@ -109,7 +115,9 @@ class Library:
     def meta(self) -> dict[str, str]:
         """The library's settings: ``primitive_set``, ``log_variable``, schema notes, ..."""
         with self._session() as s:
-            return {m.key: m.value for m in s.scalars(select(MetaRow))}
+            return {convert.text(m.key, "name of a setting"):
+                    convert.text(m.value, f"setting {m.key}")
+                    for m in s.scalars(select(MetaRow))}
 
     @staticmethod
     def _set_meta(s: Session, key: str, value: str) -> None:
@@ -155,7 +163,8 @@ class Library:
         with self._session() as s:
             rows = [convert.routine(r)
                     for r in s.scalars(select(RoutineRow).order_by(RoutineRow.id))]
-            bigrams = [(b.parent, b.arg, b.child, b.logweight)
+            bigrams = [(b.parent, b.arg, b.child, convert.number(
+                            b.logweight, f"weight of {b.child} in context ({b.parent}, {b.arg})"))
                        for b in s.scalars(select(BigramRow).order_by(BigramRow.id))]
             log_variable = s.scalar(select(MetaRow.value).where(MetaRow.key == "log_variable"))
         productions = []
@@ -181,7 +190,11 @@ class Library:
         table: dict[tuple[str, int], dict[str, float]] = {}
         for parent, arg, child, w in bigrams:
             table.setdefault((parent, arg), {})[child] = w
-        return Grammar(tuple(productions), float(log_variable or 0.0), table)
+        try:
+            variable = float(log_variable or 0.0)
+        except ValueError as e:
+            raise LibraryError(damaged(self.url, e)) from None
+        return Grammar(tuple(productions), variable, table)
 
     def save_grammar(self, grammar: Grammar) -> None:
         """Store the grammar's weights, bigram table and variable weight, all or nothing."""
@@ -189,18 +202,21 @@ class Library:
             self._write_grammar(s, grammar)
 
     def _write_grammar(self, s: Session, grammar: Grammar) -> None:
+        log_variable = _weight(grammar.log_variable, "the variables' weight")
+        table = [{"parent": parent, "arg": int(arg), "child": child,
+                  "logweight": _weight(w, f"the weight of {child} in context ({parent}, {arg})")}
+                 for (parent, arg), weights in grammar.bigram.items()
+                 for child, w in weights.items()]
         rows = list(s.scalars(select(RoutineRow)))
         by_name = {r.name: r for r in rows}
         by_body = {r.body: r for r in rows if r.body is not None}
         for prod in grammar.productions:
-            self._row_of(prod.program, by_name, by_body).weight = float(prod.logweight)
+            row = self._row_of(prod.program, by_name, by_body)
+            row.weight = _weight(prod.logweight, f"the weight of {row.name}")
         s.execute(delete(BigramRow))
-        table = [{"parent": parent, "arg": int(arg), "child": child, "logweight": float(w)}
-                 for (parent, arg), weights in grammar.bigram.items()
-                 for child, w in weights.items()]
         if table:
             s.execute(insert(BigramRow), table)
-        self._set_meta(s, "log_variable", repr(float(grammar.log_variable)))
+        self._set_meta(s, "log_variable", repr(log_variable))
 
     def _row_of(self, program: Program, by_name: Mapping[str, RoutineRow],
                 by_body: Mapping[str, RoutineRow]) -> RoutineRow:
@@ -445,7 +461,7 @@ def _checked_routine(new: NewRoutine) -> RoutineRow:
     from hortus.lang.primitives import resolve_builtin
 
     name = new.name
-    if not isinstance(name, str) or not _NAME.fullmatch(name) or name in ("lambda", "lam"):
+    if not isinstance(name, str) or not ROUTINE_NAME.fullmatch(name):
         raise LibraryError(f"{name!r} cannot name a routine: a name is one word without "
                            f"spaces, parentheses or '#', not starting with '$' or '?'")
     if resolve_builtin(name) is not None:
@@ -457,8 +473,15 @@ def _checked_routine(new: NewRoutine) -> RoutineRow:
     except ProgramTypeError as e:
         raise LibraryError(f"routine {name!r} does not type-check: {e}") from None
     return RoutineRow(name=name, kind="invented", type=str(tp), body=show(body),
-                      weight=float(new.weight), provenance=dumps(dict(new.provenance or {})),
-                      created_at=schema.now())
+                      weight=_weight(new.weight, f"the weight of routine {name!r}"),
+                      provenance=dumps(dict(new.provenance or {})), created_at=schema.now())
+
+
+def _weight(w: float, what: str) -> float:
+    try:
+        return check_weight(w, what)
+    except ValueError as e:
+        raise LibraryError(str(e)) from None
 
 
 def _write_blob(s: Session, name: str, data: bytes, kind: str,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from itertools import count, product
 from typing import Any
 
-from hortus.lang.program import Index, Lambda, Primitive, Program, spine
+from hortus.lang.program import Index, Lambda, Program, spine
 from hortus.lang.types import (
     BOOL,
     INT,
@@ -68,6 +68,8 @@ class CFGConfig:
     max_binders: int = 3  # deepest nesting of lambdas inside the program
     type_size_penalty: float = 1.0  # log-prior cost per extra node of an instantiated type variable
     extra_types: tuple[Type, ...] = ()  # ground types to add to the universe
+    grow_types: int = 1  # types the routines build from the request's, added to the universe
+    grow_size: int = 4  # ... of at most this many nodes (list(list(int)) has 3)
 
 
 class CFG:
@@ -107,7 +109,42 @@ class CFG:
             _ground_subterms(t, universe)
         atoms = [t for t in universe if isinstance(t, TCon) and not t.args]
         universe.update(tlist(a) for a in atoms)
+        universe.update(self._grown(universe))
         return frozenset(t for t in universe if not is_arrow(t))
+
+    def _grown(self, universe: set[Type]) -> list[Type]:
+        """The ``grow_types`` types outside ``universe`` that most routines make or take when
+        their type variables are the request's own types (``list(list(int))`` for ``repeat``,
+        ``map``, ``concat`` over ``list(int)``), of at most ``grow_size`` nodes.
+
+        Every added type multiplies the instantiations of polymorphic routines, so only the
+        most needed few are added: the rest stay reachable through ``extra_types``.
+        """
+        config = self.config
+        if config.grow_types <= 0:
+            return []
+        own: set[Type] = set()
+        for t in (*self.inputs, self.output):
+            _ground_subterms(t, own)
+        own = {t for t in own if not is_arrow(t)}
+        needed: dict[Type, int] = {}
+        for prod in self.grammar.productions:
+            scheme = prod.tp
+            free = sorted(set(free_vars(scheme)))
+            if not free or len(free) > 2:
+                continue
+            for combo in product(sorted(own, key=str), repeat=len(free)):
+                sub = dict(zip(free, combo, strict=True))
+                parts = [*arguments(scheme), returns(scheme)]
+                found: set[Type] = set()
+                for part in parts:
+                    for a in (*arguments(part), returns(part)):
+                        _ground_subterms(resolve(a, sub), found)
+                for t in found:
+                    if t not in universe and not is_arrow(t) and size(t) <= config.grow_size:
+                        needed[t] = needed.get(t, 0) + 1
+        ranked = sorted(needed, key=lambda t: (-needed[t], size(t), str(t)))
+        return ranked[:config.grow_types]
 
     # ------------------------------------------------------------ nonterminals and rules
 
@@ -390,7 +427,3 @@ def _ground_subterms(t: Type, out: set[Type]) -> None:
 def _logsumexp(xs: list[float]) -> float:
     m = max(xs)
     return m + math.log(sum(math.exp(x - m) for x in xs))
-
-
-def is_constant(rule: Rule) -> bool:
-    return isinstance(rule.head, Primitive) and rule.head.arity == 0

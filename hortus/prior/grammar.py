@@ -9,6 +9,7 @@ their own table fall back to the unigram weights.
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field, replace
 from functools import cached_property
@@ -19,6 +20,10 @@ from hortus.lang.program import Primitive, Program, Routine, show
 from hortus.lang.types import Type
 
 VARIABLE = "$var"  # the key under which all variables share one weight
+# Largest magnitude of a log weight: odds of e^100 (10^43) are past any that evidence gives,
+# and weights beyond (1e308, infinities) only break arithmetic. Weights written to a library
+# are checked against it; weights used are clamped to it, so a damaged library still searches.
+MAX_WEIGHT = 100.0
 Context = tuple[str, int] | None  # (parent key, argument index); None at the root
 
 
@@ -78,10 +83,15 @@ class Grammar:
         table[VARIABLE] = self.log_variable
         if ctx is not None:
             table.update(self.bigram[ctx])
-        return table
+        return {k: clamp_weight(w) for k, w in table.items()}
 
     def by_key(self) -> dict[str, Production]:
         return {p.key: p for p in self.productions}
+
+    def namespace(self) -> dict[str, Program]:
+        """Each named routine by its name: what program text may call besides primitives."""
+        return {p.program.name: p.program for p in self.productions
+                if isinstance(p.program, Routine) and p.program.name}
 
     # ------------------------------------------------------------ serialisation (JSON, no pickle)
 
@@ -115,6 +125,24 @@ class Grammar:
 
     def dumps(self) -> str:
         return json.dumps(self.to_json(), sort_keys=True)
+
+
+def clamp_weight(w: float) -> float:
+    """``w`` within +-:data:`MAX_WEIGHT`; NaN, which says nothing, as the least likely."""
+    if math.isnan(w):
+        return -MAX_WEIGHT
+    return min(max(w, -MAX_WEIGHT), MAX_WEIGHT)
+
+
+def check_weight(w: float, what: str) -> float:
+    """``w`` as a float when it is a usable log weight, else :class:`ValueError` naming it."""
+    if isinstance(w, bool) or not isinstance(w, int | float) or not -MAX_WEIGHT <= w <= \
+            MAX_WEIGHT:  # NaN is not within the bounds either
+        shown = "an integer that large" if isinstance(w, int) and abs(w) > 10**60 else \
+            f"{w!r:.60}"
+        raise ValueError(f"{what} is {shown}: a log weight must be a finite number between "
+                         f"{-MAX_WEIGHT:g} and {MAX_WEIGHT:g}")
+    return float(w)
 
 
 def _name(p: Program) -> str | None:

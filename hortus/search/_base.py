@@ -10,6 +10,7 @@ from hortus.lang.program import Program, show
 
 if TYPE_CHECKING:
     from hortus.prior.grammar import Grammar
+    from hortus.search.ambiguity import Question
     from hortus.tasks.task import Task
 
 
@@ -34,10 +35,14 @@ class Candidate:
     logprior: float  # log probability under the grammar that searched for it
     time: float  # seconds from the start of the search until it was found
     tried: int  # complete programs tried until it was found
+    failures: int | None = None  # sampled inputs of the task it raised on (None: not run)
 
     def to_json(self) -> dict[str, Any]:
-        return {"program": show(self.program), "logprior": self.logprior, "time": self.time,
-                "tried": self.tried}
+        out = {"program": show(self.program), "logprior": self.logprior, "time": self.time,
+               "tried": self.tried}
+        if self.failures is not None:
+            out["failures"] = self.failures
+        return out
 
 
 @dataclass
@@ -50,14 +55,34 @@ class SearchResult:
     time: float  # seconds spent
     cut: str | None  # None: it finished; else the budget that stopped it ("time", "memory", ...)
     stats: dict[str, Any] = field(default_factory=dict)
+    alternatives: list[Candidate] = field(default_factory=list)  # fit, but behave differently
+    question: Question | None = None  # an input the fits disagree on, and their answers
 
     @property
     def solved(self) -> bool:
         return bool(self.solutions)
 
     @property
+    def ambiguous(self) -> bool:
+        """Do programs that fit the examples give different outputs on inputs like theirs?"""
+        return self.question is not None
+
+    @property
     def best(self) -> Candidate | None:
         return self.solutions[0] if self.solutions else None
+
+    def to_json(self) -> dict[str, Any]:
+        """The result as plain JSON: what ``hortus solve --json`` prints, one line per task."""
+        best = self.best
+        return {"name": self.task, "solved": self.solved,
+                "program": show(best.program) if best else None,
+                "time": round(self.time, 4), "tried": self.tried, "cut": self.cut,
+                "logprior": best.logprior if best else None,
+                "programs": [show(c.program) for c in self.solutions],
+                "ambiguous": self.ambiguous,
+                "alternatives": [{"program": show(c.program), "logprior": c.logprior}
+                                 for c in self.alternatives],
+                "question": self.question.to_json() if self.question is not None else None}
 
 
 class Searcher(ABC):

@@ -13,7 +13,7 @@ enclosing term builds the function the lambda denotes.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from itertools import product
 from typing import Any
 
@@ -27,6 +27,7 @@ from hortus.eval.vector import (
     vector_fn,
 )
 from hortus.lang.program import Primitive, Program, Routine
+from hortus.lang.runtime import EvalError
 from hortus.lang.types import TCon, Type
 from hortus.prior.cfg import CFG, NonTerminal, Rule
 from hortus.search._enumerator import Enumerator, Prog
@@ -73,19 +74,24 @@ class ValueEnumerator(Enumerator):
 
     def __init__(self, cfg: CFG, envs: list[Env], target: Vector, quantum: float = 0.5,
                  deadline: float = math.inf, max_terms: int = 4_000_000, steps: int = 1_000,
-                 lambda_equivalence: bool = True, max_memory_mb: float = math.inf) -> None:
+                 lambda_equivalence: bool = True, max_memory_mb: float = math.inf,
+                 samples: Sequence[Env] = ()) -> None:
         super().__init__(cfg, quantum, deadline, max_terms, max_memory_mb)
-        self.envs, self.target, self.steps = envs, target, steps
+        # Sampled environments (no output known) ride along with the examples: terms that
+        # agree on the examples but not on them are kept apart, so every behaviour that fits
+        # the examples can be found (the version space), not only the cheapest.
+        self.n_examples = len(envs)
+        self.envs, self.target, self.steps = [*envs, *samples], target, steps
         self.lambda_equivalence = lambda_equivalence
         self.n_inputs = len(cfg.inputs)
         self.seen: dict[int, set[Vector]] = {}
         self.tried = 0  # complete programs evaluated
         self.pruned = 0  # terms dropped as equivalent to a cheaper one
         self.solutions: list[Prog] = []
-        self.on_solution: Callable[[Prog], None] | None = None
+        self.on_solution: Callable[[Prog, Vector], None] | None = None
         self._probes: dict[tuple[Any, ...], list[Env] | None] = {}
-        # One table per example: equal list values found by different terms are stored once.
-        self._interned: list[dict[Any, Any]] = [{} for _ in envs]
+        # One table per environment: equal list values found by different terms are stored once.
+        self._interned: list[dict[Any, Any]] = [{} for _ in self.envs]
         self._vec: dict[Program, tuple[Callable[..., Vector], Callable[..., Vector]]] = {}
         self._mk: dict[int, Callable[[list[Closure]], Closure]] = {}
 
@@ -100,7 +106,9 @@ class ValueEnumerator(Enumerator):
             return None
         key = nt.env
         if key not in self._probes:
-            examples = list(zip(self.envs, self.target, strict=True))
+            n = self.n_examples
+            examples = [*zip(self.envs[:n], self.target, strict=True),
+                        *((env, None) for env in self.envs[n:])]
             probes = probe_envs(nt.env[:scope], self.cfg.inputs, self.cfg.output, examples,
                                 per_example=2 + scope)
             self._probes[key] = probes or None
@@ -149,10 +157,11 @@ class ValueEnumerator(Enumerator):
         vals = term.vals
         if is_start:
             self.tried += 1
-            if vals == self.target:
+            n = self.n_examples
+            if (vals if len(self.envs) == n else vals[:n]) == self.target:  # type: ignore[index]
                 self.solutions.append(term.prog)
                 if self.on_solution is not None:
-                    self.on_solution(term.prog)
+                    self.on_solution(term.prog, vals)  # type: ignore[arg-type]
         if vals in seen:
             self.pruned += 1
             self.tick(0)
@@ -192,6 +201,8 @@ class ValueEnumerator(Enumerator):
             i = rule.index
             return lambda env: env[i]
         v = _constant(rule)
+        if v is ERR:  # a routine that failed: so does every term that uses its value
+            return _failing
         return lambda env: v
 
     def _vectors(self, rule: Rule) -> tuple[Callable[..., Vector], Callable[..., Vector]]:
@@ -221,6 +232,10 @@ class ValueEnumerator(Enumerator):
 
 def _is_list(t: Type) -> bool:
     return isinstance(t, TCon) and t.name == "list"
+
+
+def _failing(env: Env) -> Any:
+    raise EvalError("a routine failed when evaluated")
 
 
 def _constant(rule: Rule) -> Any:

@@ -40,16 +40,18 @@ def _defaults(t: Type) -> tuple[Any, ...]:
 
 
 def probe_envs(binders: Sequence[Type], inputs: Sequence[Type], outputs: Type,
-               examples: Sequence[tuple[tuple[Any, ...], Any]], per_type: int = 4,
+               examples: Sequence[tuple[tuple[Any, ...], Any | None]], per_type: int = 4,
                per_example: int = 3) -> list[tuple[Any, ...]]:
     """Environments ``(*binder values, *example env)`` for every example.
 
     ``binders`` are the lambda variables' types, innermost first; ``examples`` pairs each
-    example's environment (inputs reversed) with its output.
+    example's environment (inputs reversed) with its output (None when it is not known).
     """
     out: list[tuple[Any, ...]] = []
     for env, output in examples:
-        roots = [*zip(reversed(env), inputs, strict=True), (output, outputs)]
+        roots = [*zip(reversed(env), inputs, strict=True)]
+        if output is not None:
+            roots.append((output, outputs))
         choices = []
         for t in binders:
             seen: dict[Any, None] = {}

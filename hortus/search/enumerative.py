@@ -10,10 +10,12 @@ does not reorder close programs), or when a budget runs out; it says which.
 from __future__ import annotations
 
 import time
+from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 from typing import Any, ClassVar
 
 from hortus.eval.budget import Budget
+from hortus.eval.sampler import sample_inputs
 from hortus.lang.runtime import METER
 from hortus.lang.types import Type
 from hortus.prior.cfg import CFG, CFGConfig
@@ -21,6 +23,7 @@ from hortus.prior.grammar import Grammar
 from hortus.search._base import Candidate, SearchBudget, Searcher, SearchResult
 from hortus.search._enumerator import Prog, Stop, term_logp
 from hortus.search._equivalence import ValueEnumerator
+from hortus.search.ambiguity import RANKINGS, judge
 from hortus.tasks.task import Task
 
 
@@ -29,6 +32,11 @@ class EnumeratorConfig:
     quantum: float = 0.5  # nats per cost level; smaller is closer to exact order, slower
     slack: int = 2  # levels searched past the one where top_k fits were found (rounding ties)
     lambda_equivalence: bool = True  # prune lambda bodies that agree on probe environments
+    explore: float = 3.0  # nats past the best fit searched for fits that behave differently
+    explore_time: float = 2.0  # ... for at most this many times the time the best took
+    samples: int = 16  # inputs drawn like the examples' to tell behaviours apart (0: none)
+    ranking: str = "posterior"  # how fits are ordered: prior, posterior or mass (ambiguity.py)
+    fail_penalty: float = 1.0  # nats of posterior lost per sampled input a program raises on
     cfg: CFGConfig = field(default_factory=CFGConfig)
 
 
@@ -39,14 +47,22 @@ class EnumerativeSearcher(Searcher):
 
     def __init__(self, config: EnumeratorConfig | None = None) -> None:
         self.config = config or EnumeratorConfig()
+        if self.config.ranking not in RANKINGS:
+            raise ValueError(f"unknown ranking {self.config.ranking!r}; known: "
+                             f"{', '.join(RANKINGS)}")
         self._cfgs: dict[tuple[int, Type], tuple[Grammar, CFG]] = {}
 
     @classmethod
     def from_options(cls, options: dict[str, Any]) -> EnumerativeSearcher:
-        known = {f.name for f in fields(EnumeratorConfig)} - {"cfg"}
+        """Options are fields of :class:`EnumeratorConfig`; ``cfg`` a dict of
+        :class:`~hortus.prior.cfg.CFGConfig` fields (``extra_types`` as type text)."""
+        known = {f.name for f in fields(EnumeratorConfig)}
         unknown = set(options) - known
         if unknown:
             raise ValueError(f"unknown options {sorted(unknown)}; known: {sorted(known)}")
+        options = dict(options)
+        if "cfg" in options:
+            options["cfg"] = _cfg_config(options["cfg"])
         return cls(EnumeratorConfig(**options))
 
     def compiled(self, grammar: Grammar, request: Type) -> CFG:
@@ -62,47 +78,130 @@ class EnumerativeSearcher(Searcher):
     def search(self, task: Task, grammar: Grammar, budget: SearchBudget) -> SearchResult:
         start = time.perf_counter()
         deadline = start + budget.timeout
+        # Judging the fits (running them on sampled inputs) gets a small share of the budget.
+        search_deadline = deadline - min(0.25, 0.05 * budget.timeout)
         cfg = self.compiled(grammar, task.request)
         envs, target = task.internal
-        en = ValueEnumerator(cfg, envs, target, self.config.quantum, deadline, budget.max_terms,
-                             budget.eval_steps, self.config.lambda_equivalence,
-                             budget.max_memory_mb)
+        config = self.config
+        en = self._enumerator(cfg, envs, target, budget, search_deadline)
         found: list[Candidate] = []
 
-        def record(prog: Prog) -> None:
+        def record(prog: Prog, vals: tuple[Any, ...]) -> None:
             found.append(Candidate(en.to_program(prog), term_logp(prog),
                                    time.perf_counter() - start, en.tried))
 
         en.on_solution = record
         cut: str | None = None
-        level, stop_at = 0, None
+        level, first = 0, None
         eval_budget = Budget(steps=budget.eval_steps, time=budget.timeout + 1.0,
                              max_len=budget.max_len)
+        samples: list[tuple[Any, ...]] = []
+        space = "off"
         with eval_budget.active():
             METER.deadline = deadline + 1.0  # a candidate never runs past the search's end
             try:
                 while True:
                     level += 1
                     en.pool(cfg.start, level)
-                    if stop_at is None and len(found) >= budget.top_k:
-                        stop_at = level + self.config.slack
-                    if stop_at is not None and level >= stop_at:
+                    if first is None and len(found) >= budget.top_k:
+                        first = level
+                    if first is not None and level >= first + config.slack:
                         break
                     if budget.max_programs is not None and en.tried >= budget.max_programs:
                         cut = "programs"
                         break
-                    if time.perf_counter() > deadline:
+                    if time.perf_counter() > search_deadline:
                         cut = "time"
                         break
             except Stop as stop:
                 cut = stop.reason
-        found.sort(key=lambda cand: -cand.logprior)
+            if found and config.samples > 0:
+                inputs = [tuple(reversed(env)) for env in envs]
+                samples = sample_inputs(inputs, task.inputs, config.samples)
+                if samples and config.explore > 0 and first is not None:
+                    space = self._version_space(cfg, task, samples, budget, search_deadline,
+                                                first + config.slack, start, found)
+        verdict = judge(task, found, samples, config.ranking, config.fail_penalty, deadline)
+        ranked = verdict.ranked
+        stats: dict[str, Any] = {"terms": en.terms, "pruned": en.pruned, "level": level,
+                                 "nonterminals": len(en.pools), "fits": len(found),
+                                 "version_space": space}
+        if verdict.best_by:
+            stats["best_by"] = verdict.best_by
+        if verdict.question is not None:
+            stats["question"] = verdict.question.to_json()
         return SearchResult(
             task=task.name,
-            solutions=found[: budget.top_k],
+            solutions=ranked[: budget.top_k],
             tried=en.tried,
             time=time.perf_counter() - start,
             cut=cut if len(found) < budget.top_k else None,
-            stats={"terms": en.terms, "pruned": en.pruned, "level": level,
-                   "nonterminals": len(en.pools)},
+            stats=stats,
+            alternatives=verdict.alternatives,
+            question=verdict.question,
         )
+
+    def _enumerator(self, cfg: CFG, envs: list[tuple[Any, ...]], target: tuple[Any, ...],
+                    budget: SearchBudget, deadline: float,
+                    samples: Sequence[tuple[Any, ...]] = ()) -> ValueEnumerator:
+        return ValueEnumerator(cfg, envs, target, self.config.quantum, deadline,
+                               budget.max_terms, budget.eval_steps,
+                               self.config.lambda_equivalence, budget.max_memory_mb, samples)
+
+    def _version_space(self, cfg: CFG, task: Task, samples: list[tuple[Any, ...]],
+                       budget: SearchBudget, deadline: float, last: int, start: float,
+                       found: list[Candidate]) -> str:
+        """Search again with the sampled inputs riding along, adding to ``found`` the most
+        probable fit of every behaviour on them; says how far it got.
+
+        It goes to level ``last`` (where the first search stopped) within the deadline
+        ("cut" if not), then up to ``explore`` nats further for at most ``explore_time``
+        times what the first search took ("complete" if it gets there, else "explored").
+        """
+        config = self.config
+        envs, target = task.internal
+        en = self._enumerator(cfg, envs, target, budget, deadline,
+                              [tuple(reversed(xs)) for xs in samples])
+        n = len(envs)
+        best: dict[tuple[Any, ...], Prog] = {}
+
+        def record(prog: Prog, vals: tuple[Any, ...]) -> None:
+            key = vals[n:]
+            kept = best.get(key)
+            if kept is None or term_logp(prog) > term_logp(kept):
+                best[key] = prog
+
+        en.on_solution = record
+        now = time.perf_counter()
+        explore_until = min(deadline, now + max(0.2, config.explore_time * (now - start)))
+        done, ended = 0, "complete"
+        try:
+            for level in range(1, last + round(config.explore / config.quantum) + 1):
+                if level > last:
+                    en.deadline = explore_until
+                en.pool(cfg.start, level)
+                done = level
+                if time.perf_counter() > en.deadline:
+                    raise Stop("time")
+        except Stop:
+            ended = "explored" if done >= last else "cut"
+        seen = {c.program for c in found}
+        elapsed = time.perf_counter() - start
+        for prog in best.values():
+            program = en.to_program(prog)
+            if program not in seen:
+                found.append(Candidate(program, term_logp(prog), elapsed, en.tried))
+        return ended
+
+
+def _cfg_config(options: dict[str, Any]) -> CFGConfig:
+    from hortus.lang.types import parse_type
+
+    known = {f.name for f in fields(CFGConfig)}
+    unknown = set(options) - known
+    if unknown:
+        raise ValueError(f"unknown grammar options {sorted(unknown)}; known: {sorted(known)}")
+    options = dict(options)
+    if "extra_types" in options:
+        options["extra_types"] = tuple(parse_type(t) for t in options["extra_types"])
+    return CFGConfig(**options)

@@ -15,7 +15,15 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from hortus.eval.values import ValueTypeError, to_internal, to_json, value_type
+from hortus.eval.values import (
+    ValueTypeError,
+    check_plain,
+    loads,
+    show_value,
+    to_internal,
+    to_json,
+    value_type,
+)
 from hortus.lang.types import (
     Fresh,
     Type,
@@ -23,15 +31,15 @@ from hortus.lang.types import (
     UnificationError,
     arguments,
     arrow,
-    canonical,
     free_vars,
     is_ground,
     parse_type,
     resolve,
     returns,
+    show_types,
     unify,
 )
-from hortus.tasks.task import Example, Task, TaskError
+from hortus.tasks.task import Example, Task, TaskError, quoted
 
 Pointer = tuple[str | int, ...]  # where a value sits inside a task object, as JSON keys/indexes
 
@@ -40,7 +48,8 @@ _INPUT_KEYS = ("input", "inputs", "i")
 _OUTPUT_KEYS = ("output", "o")
 _JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _TYPE_VARIABLE = re.compile(r"[a-z][0-9]*$")
-BUNDLED = {"lists": "dreamcoder_list_tasks.json"}
+MAX_FILE_BYTES = 64 * 2**20  # a task file larger than this is refused, not read into memory
+BUNDLED = {"lists": "dreamcoder_list_tasks.json", "hortus-lists": "hortus_list_tasks.json"}
 
 
 class TaskFormatError(TaskError):
@@ -67,17 +76,27 @@ class _Problem(Exception):
 # ---------------------------------------------------------------- loading
 
 
-def load_tasks(path: str | Path) -> list[Task]:
-    """All tasks of a JSON or JSONL file, or :class:`TaskFormatError` naming the first fault."""
+def load_tasks(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> list[Task]:
+    """All tasks of a JSON or JSONL file, or :class:`TaskFormatError` naming the first fault.
+
+    At most ``max_bytes`` are read: a larger file (or an endless one such as ``/dev/zero``)
+    is refused.
+    """
     source = str(path)
     try:
-        data = Path(path).read_bytes()
+        with Path(path).open("rb") as f:
+            data = f.read(max_bytes + 1)
     except FileNotFoundError:
         raise TaskFormatError(source, "no such file") from None
     except IsADirectoryError:
         raise TaskFormatError(source, "is a directory, not a task file") from None
     except OSError as e:
         raise TaskFormatError(source, f"cannot be read: {e.strerror or e}") from None
+    except ValueError as e:  # a NUL character in the path
+        raise TaskFormatError(source, f"cannot be read: {e}") from None
+    if len(data) > max_bytes:
+        cap = f"{max_bytes >> 20} MiB" if max_bytes % 2**20 == 0 else f"{max_bytes:,} bytes"
+        raise TaskFormatError(source, f"larger than {cap}, the most a task file may hold")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as e:
@@ -92,7 +111,7 @@ def parse_tasks(text: str, source: str = "<string>") -> list[Task]:
     if not text.strip():
         raise TaskFormatError(source, "empty file: no tasks")
     try:
-        doc = json.loads(text)
+        doc = loads(text)
     except RecursionError:
         raise TaskFormatError(source, "values nested too deeply") from None
     except ValueError as e:
@@ -117,7 +136,7 @@ def _looks_like_jsonl(text: str) -> bool:
     if len(lines) < 2:
         return False
     try:
-        return isinstance(json.loads(lines[0]), dict)
+        return isinstance(loads(lines[0]), dict)
     except (ValueError, RecursionError):
         return False
 
@@ -169,7 +188,7 @@ def _parse_jsonl(text: str, source: str) -> list[Task]:
         if not raw.strip():
             continue
         try:
-            obj = json.loads(raw)
+            obj = loads(raw)
         except RecursionError:
             raise TaskFormatError(source, "values nested too deeply", line=n) from None
         except ValueError as e:
@@ -221,7 +240,8 @@ def _task(obj: Any, stem: str, index: int) -> Task:
     name = obj.get("name", f"{stem}-{index}")
     if not isinstance(name, str) or not name:
         raise _Problem(("name",), f'field "name": expected a non-empty string, got '
-                                  f"{_show(name)}")
+                                  f"{show_value(name)}")
+    _check_plain(name, ("name",), 'field "name"')
     shown = name if "name" in obj else None
     try:
         declared = _declared_type(obj["type"]) if "type" in obj else None
@@ -239,12 +259,16 @@ def _task(obj: Any, stem: str, index: int) -> Task:
             examples.append(example)
             places.append(where)
         request = _check_types(examples, places, declared)
+        for key, value in obj.items():  # other fields are kept as the task's metadata
+            if key not in _TASK_FIELDS:
+                _check_plain(key, (key,), "a field's name")
+                _check_plain(value, (key,), f"field {_quote(key)}", metadata=True)
         try:
             task = Task.build(name, examples, request)
         except TaskError as e:  # not expected after the checks above; keep the message
             detail = str(e)
             for sep in (", ", ": "):
-                detail = detail.removeprefix(f"task {name!r}{sep}")
+                detail = detail.removeprefix(f"task {quoted(name)}{sep}")
             raise _Problem((), detail) from None
     except _Problem as p:
         p.name = shown
@@ -290,8 +314,8 @@ def _parse(text: str, at: Pointer) -> Type:
         raise _Problem(at, f'field "{at[0]}": {e}') from None
     for var in free_vars(t):  # a misspelt type name would parse as a type variable
         if not _TYPE_VARIABLE.match(var):
-            raise _Problem(at, f'field "{at[0]}": unknown type {var!r} in type {text!r} (type '
-                               f"variables are written t, a, t0, ...)")
+            raise _Problem(at, f'field "{at[0]}": unknown type {_quote(var)} in type '
+                               f"{show_value(text)} (type variables are written t, a, t0, ...)")
     return t
 
 
@@ -340,20 +364,15 @@ def _value_name(k: int, places: list[Pointer], at: Pointer) -> str:
     return f"example {k + 1}, input" + (f" {at[-1] + 1}" if isinstance(at[-1], int) else "")
 
 
-def _check_plain(v: Any, at: Pointer, what: str) -> None:
-    """Refuse JSON values that hortus has no type for, before type checking blurs the cause."""
-    if v is None:
-        raise _Problem(at, f"{what}: null is not a hortus value (values are integers, booleans, "
-                           f"strings, lists and objects)")
-    if isinstance(v, float):
-        raise _Problem(at, f"{what}: {v!r} is not an integer; hortus has no floating-point "
-                           f"values (values are integers, booleans, strings, lists and objects)")
-    if isinstance(v, list):
-        for x in v:
-            _check_plain(x, at, what)
-    elif isinstance(v, dict):
-        for x in v.values():
-            _check_plain(x, at, what)
+def _check_plain(v: Any, at: Pointer, what: str, metadata: bool = False) -> None:
+    """Refuse JSON values that hortus has no type for, before type checking blurs the cause.
+
+    In ``metadata`` (fields other than name, type and examples), null and fractions are fine.
+    """
+    try:
+        check_plain(v, values=not metadata)
+    except ValueTypeError as e:
+        raise _Problem(at, f"{what}: {e}") from None
 
 
 def _check_types(examples: Sequence[Example], places: Sequence[list[Pointer]],
@@ -387,7 +406,7 @@ def _check_types(examples: Sequence[Example], places: Sequence[list[Pointer]],
         for at, v, slot in zip(places[k], (*ex.inputs, ex.output), slots, strict=True):
             what = _value_name(k, places[k], at)
             t = _type_of(v, fresh, at, what)
-            before = canonical(resolve(slot, s))
+            before, got = show_types(resolve(slot, s), t)
             try:
                 unify(slot, t, s)
             except UnificationError:
@@ -396,7 +415,7 @@ def _check_types(examples: Sequence[Example], places: Sequence[list[Pointer]],
                 else:
                     rule = (f"the declared type {declared} needs {before} here"
                             + (" (given the earlier examples)" if k else ""))
-                raise _Problem(at, f"{what}: {_show(v)} has type {canonical(t)}, but "
+                raise _Problem(at, f"{what}: {show_value(v)} has type {got}, but "
                                    f"{rule}") from None
     return declared
 
@@ -407,8 +426,9 @@ def _type_of(v: Any, fresh: Fresh, at: Pointer, what: str) -> Type:
     except ValueTypeError as e:
         raise _Problem(at, f"{what}: {e}") from None
     except UnificationError as e:  # an object (or set) whose values differ in type
-        raise _Problem(at, f"{what}: {_show(v)} mixes values of types {e.left} and "
-                           f"{e.right}") from None
+        left, right = show_types(e.left, e.right)
+        raise _Problem(at, f"{what}: {show_value(v)} mixes values of types {left} and "
+                           f"{right}") from None
 
 
 def _inputs(n: int) -> str:
@@ -457,7 +477,8 @@ def save_tasks(tasks: Iterable[Task], path: str | Path) -> None:
 
 
 def bundled(name: str) -> list[Task]:
-    """A task set shipped with hortus: ``"lists"`` is DreamCoder's 217 list tasks.
+    """A task set shipped with hortus: ``"lists"`` is DreamCoder's 217 list tasks,
+    ``"hortus-lists"`` hortus's own list tasks (see :mod:`hortus.tasks.hortus_lists`).
 
     An unknown name is a :class:`TaskError` that lists the known ones.
     """
@@ -535,16 +556,8 @@ def _kind(v: Any) -> str:
     return type(v).__name__
 
 
-def _show(v: Any, limit: int = 60) -> str:
-    try:
-        text = json.dumps(v, ensure_ascii=False)
-    except (TypeError, ValueError):
-        text = repr(v)
-    return text if len(text) <= limit else text[: limit - 3] + "..."
-
-
 def _quote(s: str) -> str:
-    return json.dumps(s, ensure_ascii=False)
+    return show_value(s, limit=80)
 
 
 def _suggest(key: str, known: Sequence[str]) -> str:

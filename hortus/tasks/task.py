@@ -7,9 +7,16 @@ from dataclasses import dataclass, field
 from functools import cached_property
 from typing import Any
 
-from hortus.eval.values import ValueTypeError, to_internal, value_type
+from hortus.eval.values import (
+    ValueTypeError,
+    check_plain,
+    show_value,
+    to_internal,
+    value_type,
+)
 from hortus.lang.types import (
     INT,
+    MAX_TYPE_DEPTH,
     Fresh,
     Subst,
     TCon,
@@ -18,10 +25,12 @@ from hortus.lang.types import (
     UnificationError,
     arguments,
     arrow,
+    depth,
     free_vars,
     is_ground,
     resolve,
     returns,
+    show_types,
     unify,
 )
 
@@ -60,22 +69,41 @@ class Task:
     def build(cls, name: str, examples: Sequence[Example], request: Type | str | None = None
               ) -> Task:
         """Check the examples against ``request`` (inferred when None) and build the task."""
-        from hortus.lang.types import parse_type
+        from hortus.lang.types import TypeSyntaxError, parse_type
 
+        if not isinstance(name, str) or not name:
+            raise TaskError(f"a task's name must be a non-empty str, not {show_value(name)}")
+        try:
+            check_plain(name, values=False)
+        except ValueTypeError as e:
+            raise TaskError(f"task name: {e}") from None
+        name_ = quoted(name)
         if not examples:
-            raise TaskError(f"task {name!r} has no examples")
+            raise TaskError(f"task {name_} has no examples")
         if isinstance(request, str):
-            request = parse_type(request)
+            try:
+                request = parse_type(request)
+            except TypeSyntaxError as e:
+                raise TaskError(f"task {name_}: {e}") from None
         arity = len(examples[0].inputs)
+        if arity >= MAX_TYPE_DEPTH:
+            raise TaskError(f"task {name_}: {arity} inputs; a task takes fewer than "
+                            f"{MAX_TYPE_DEPTH}")
         for k, ex in enumerate(examples):
             if len(ex.inputs) != arity:
-                raise TaskError(f"task {name!r}, example {k + 1}: {len(ex.inputs)} input(s), "
+                raise TaskError(f"task {name_}, example {k + 1}: {len(ex.inputs)} input(s), "
                                 f"but example 1 has {arity}")
+            for j, v in enumerate((*ex.inputs, ex.output)):
+                try:
+                    check_plain(v)
+                except ValueTypeError as e:
+                    what = "the output" if j == arity else f"input {j + 1}"
+                    raise TaskError(f"task {name_}, example {k + 1}, {what}: {e}") from None
         if request is None:
             request = infer_request(name, examples)
         else:
             if len(arguments(request)) != arity:
-                raise TaskError(f"task {name!r}: type {request} takes {len(arguments(request))} "
+                raise TaskError(f"task {name_}: type {request} takes {len(arguments(request))} "
                                 f"input(s) but the examples have {arity}")
             if not is_ground(request):
                 # A ground type is checked below by converting each value to it, which also
@@ -86,10 +114,12 @@ class Task:
                 try:
                     unify(declared, inferred, s)
                 except UnificationError:
-                    raise TaskError(f"task {name!r}: examples have type "
+                    raise TaskError(f"task {name_}: examples have type "
                                     f"{_default_ints(inferred)}, which does not fit the declared "
                                     f"type {request}") from None
                 request = _default_ints(resolve(declared, s))
+        if depth(request) > MAX_TYPE_DEPTH:
+            raise TaskError(f"task {name_}: its type nests deeper than {MAX_TYPE_DEPTH} levels")
         task = cls(name, request, tuple(examples))
         task.internal  # noqa: B018 - converts every value once, failing early on a bad one
         return task
@@ -112,9 +142,19 @@ class Task:
                 xs = [to_internal(x, t) for x, t in zip(ex.inputs, in_types, strict=True)]
                 outs.append(to_internal(ex.output, out_type))
             except ValueTypeError as e:
-                raise TaskError(f"task {self.name!r}, example {k + 1}: {e}") from None
+                raise TaskError(f"task {quoted(self.name)}, example {k + 1}: {e}") from None
             envs.append(tuple(reversed(xs)))
         return envs, tuple(outs)
+
+    def refine(self, inputs: Sequence[Any], output: Any) -> Task:
+        """This task with one more example: ``output`` is the answer on ``inputs`` (one value
+        per argument, as a :class:`~hortus.search.ambiguity.Question` gives them)."""
+        inputs = tuple(inputs)
+        if len(inputs) != len(self.inputs):
+            raise TaskError(f"task {quoted(self.name)} takes {len(self.inputs)} input(s), "
+                            f"got {len(inputs)}")
+        refined = Task.build(self.name, (*self.examples, Example(inputs, output)), self.request)
+        return Task(refined.name, refined.request, refined.examples, dict(self.metadata))
 
     def split(self, n: int) -> tuple[Task, Task]:
         """The first ``n`` examples and the rest, as two tasks of the same name."""
@@ -139,13 +179,13 @@ def _infer(name: str, examples: Sequence[Example]) -> Type:
             try:
                 t = value_type(v, fresh)
             except (ValueTypeError, UnificationError) as e:  # dicts/sets of mixed types unify
-                raise TaskError(f"task {name!r}, example {k + 1}, {what}: {e}") from None
+                raise TaskError(f"task {quoted(name)}, example {k + 1}, {what}: {e}") from None
             try:
                 unify(slots[j], t, s)
             except UnificationError:
-                raise TaskError(f"task {name!r}, example {k + 1}, {what}: {v!r} has type "
-                                f"{resolve(t, s)} but earlier examples have "
-                                f"{resolve(slots[j], s)}") from None
+                got, before = show_types(resolve(t, s), resolve(slots[j], s))
+                raise TaskError(f"task {quoted(name)}, example {k + 1}, {what}: {show_value(v)} "
+                                f"has type {got} but earlier examples have {before}") from None
     return arrow(*(resolve(t, s) for t in slots))
 
 
@@ -157,3 +197,13 @@ def _default_ints(t: Type) -> Type:
         return INT
     assert isinstance(t, TCon)
     return TCon(t.name, tuple(_default_ints(a) for a in t.args))
+
+
+def refine(task: Task, inputs: Sequence[Any], output: Any) -> Task:
+    """``task`` with the example ``inputs -> output`` added (the answer to its question)."""
+    return task.refine(inputs, output)
+
+
+def quoted(name: str) -> str:
+    """A task name quoted for messages, as JSON writes it."""
+    return show_value(name, limit=80)

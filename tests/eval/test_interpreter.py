@@ -35,9 +35,9 @@ def test_results_keep_their_python_types() -> None:
 
 
 def test_bools_are_never_ints() -> None:
-    with pytest.raises(TypeError, match="input 1 should have type list\\(int\\), got \\[True\\]"):
+    with pytest.raises(TypeError, match="input 1 should have type list\\(int\\), got \\[true\\]"):
         parse("(lambda (sum $0))")([True])
-    with pytest.raises(TypeError, match="input 1 should have type int, got False"):
+    with pytest.raises(TypeError, match="input 1 should have type int, got false"):
         parse("(lambda (+ $0 1))")(False)
     with pytest.raises(TypeError, match="input 1 should have type bool, got 1"):
         parse("(lambda (not $0))")(1)
@@ -55,21 +55,21 @@ def test_multiple_inputs_bind_outermost_lambda_first() -> None:
 def test_inputs_fix_the_types_of_later_inputs() -> None:
     eq = parse("(lambda (lambda (eq? $0 $1)))")
     assert eq([1], [1]) is True
-    with pytest.raises(TypeError, match="input 2 should have type int, got True"):
+    with pytest.raises(TypeError, match="input 2 should have type int, got true"):
         eq(1, True)
 
 
 def test_input_type_errors_name_the_input() -> None:
     p = parse("(lambda (lambda (+ $0 $1)))")
-    with pytest.raises(TypeError, match="input 2 should have type int, got 'x'"):
+    with pytest.raises(TypeError, match='input 2 should have type int, got "x"'):
         p(1, "x")
     with pytest.raises(TypeError, match=r"input 1 should have type int, got 1\.5"):
         p(1.5, 1)
-    with pytest.raises(TypeError, match="input 1 should have type int, got None"):
+    with pytest.raises(TypeError, match="input 1 should have type int, got null"):
         p(None, 1)
     with pytest.raises(TypeError, match="takes 2 input\\(s\\), got 3"):
         p(1, 2, 3)
-    with pytest.raises(TypeError, match="input 1 should have type char, got 'ab'"):
+    with pytest.raises(TypeError, match=r'input 1 should have type char, got "ab"$'):
         parse("(lambda (char->int $0))")("ab")
 
 

@@ -9,8 +9,12 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from hortus.eval.values import (
+    MAX_VALUE_DEPTH,
     ValueTypeError,
+    check_plain,
     is_value_of,
+    loads,
+    show_value,
     to_external,
     to_internal,
     to_json,
@@ -73,20 +77,20 @@ def test_values_of_polymorphic_type_are_converted_by_their_shape() -> None:
 
 
 @pytest.mark.parametrize(("tp", "plain", "message"), [
-    ("int", True, "expected an int, got True"),  # a bool is never an int
+    ("int", True, "expected an int, got true"),  # a bool is never an int
     ("int", 1.0, "expected an int, got 1.0"),
     ("bool", 1, "expected a bool, got 1"),
-    ("char", "ab", "expected a char, got 'ab'"),
+    ("char", "ab", 'expected a char, got "ab"$'),  # JSON, as the user wrote it
     ("str", 5, "expected a str, got 5"),
-    ("list(int)", "abc", "expected a list, got 'abc'"),
-    ("list(int)", [1, True], "expected an int, got True"),
+    ("list(int)", "abc", 'expected a list, got "abc"$'),
+    ("list(int)", [1, True], "expected an int, got true"),
     ("pair(int, int)", [1, 2, 3], "expected a pair \\[a, b\\], got \\[1, 2, 3\\]"),
     ("set(int)", 5, "expected a set"),
     ("dict(int, int)", 5, "expected a dict or a list of \\[key, value\\] pairs, got 5"),
     ("dict(int, int)", [[1]], "expected a dict or a list of \\[key, value\\] pairs"),
-    ("dict(int, int)", {1: "x"}, "expected an int, got 'x'"),
+    ("dict(int, int)", {1: "x"}, 'expected an int, got "x"'),
     ("graph", 5, "expected a graph as a list of \\[a, b\\] edges, got 5"),
-    ("graph", [[1, "x"]], "expected an int, got 'x'"),
+    ("graph", [[1, "x"]], 'expected an int, got "x"'),
     ("int -> int", 1, "values of type int -> int cannot be given as input"),
     ("tensor", 1, "values of type tensor cannot be given as input"),
 ])
@@ -117,7 +121,7 @@ def test_value_type(plain: object, tp: str) -> None:
     ({1: 1, "a": 2}, "dict's keys mix types"),
     ({1: 1, 2: "a"}, "dict's values mix types"),
     (1.5, "unsupported value 1.5 of Python type float"),
-    (None, "unsupported value None"),
+    (None, "unsupported value null"),
 ])
 def test_value_type_errors(plain: object, message: str) -> None:
     with pytest.raises(ValueTypeError, match=message):
@@ -202,3 +206,55 @@ def test_conversions_round_trip_for_any_type(data: st.DataObject, t: Type) -> No
     assert to_internal(to_external(inside, t), t) == inside
     assert to_internal(json.loads(json.dumps(to_json(inside, t))), t) == inside
     assert is_value_of(plain, t)
+
+
+# ---------------------------------------------------------------- JSON text and plain values
+
+
+@pytest.mark.parametrize(("text", "message", "column"), [
+    ("[1, NaN]", "NaN is not a JSON number", 5),
+    ('{"a": "NaN", "b": -Infinity}', "-Infinity is not a JSON number", 19),
+    ('["Infinity\\"", Infinity]', "Infinity is not a JSON number", 16),
+    ("[1, " + "9" * 5000 + "]", "integer with more than 4300 digits", 5),
+])
+def test_loads_refuses_what_json_does_not_allow_and_points_at_it(text: str, message: str,
+                                                                  column: int) -> None:
+    with pytest.raises(json.JSONDecodeError) as info:
+        loads(text)
+    assert (info.value.msg, info.value.colno) == (message, column)
+
+
+def test_loads_reads_json() -> None:
+    assert loads('{"a": [1, -2, "NaN"], "b": true}') == {"a": [1, -2, "NaN"], "b": True}
+
+
+def _nested(n: int) -> object:
+    v: object = 0
+    for _ in range(n):
+        v = [v]
+    return v
+
+
+@pytest.mark.parametrize(("value", "message"), [
+    (None, "null is not a hortus value"),
+    ([1, 2.5], "2.5 is not an integer; hortus has no floating-point values"),
+    ({"a": "x\ud800"}, 'x\\\\ud800" is not valid Unicode text'),
+    ({"\udc00": 1}, "is not valid Unicode text"),
+    (_nested(900), f"values nested deeper than {MAX_VALUE_DEPTH} levels"),
+])
+def test_check_plain_refuses_what_no_value_holds(value: object, message: str) -> None:
+    with pytest.raises(ValueTypeError, match=message):
+        check_plain(value)
+
+
+def test_check_plain_takes_values_at_the_depth_limit() -> None:
+    check_plain(_nested(MAX_VALUE_DEPTH))
+    check_plain({"note": [None, 1.5]}, values=False)  # plain data, not a task's values
+
+
+def test_show_value_writes_json_cut_short() -> None:
+    assert show_value([1, (2, 3), True, None, "a"]) == '[1, [2, 3], true, null, "a"]'
+    assert show_value(frozenset({2, 1})) == "[1, 2]"
+    assert show_value("\ud800") == '"\\ud800"'
+    assert show_value(list(range(100)), limit=20) == "[0, 1, 2, 3, 4, 5..."
+    assert show_value(_nested(5000)) == "a list"

@@ -188,3 +188,12 @@ def test_error_without_text_has_a_path() -> None:
 def test_type_error_is_a_type_error() -> None:
     with pytest.raises(TypeError):
         typecheck_text("(car 1)")
+
+
+def test_types_nested_deeper_than_inference_can_follow_are_a_type_error() -> None:
+    # each car unwraps one list: the input's type nests 250 lists deep, a short program's worth
+    text = "(lambda " + "(car " * 250 + "$0" + ")" * 250 + ")"
+    with pytest.raises(ProgramTypeError, match="types nest too deeply to infer"):
+        typecheck_text(text)
+    with pytest.raises(ProgramTypeError, match="types nest too deeply to infer"):
+        parse(text).type  # noqa: B018

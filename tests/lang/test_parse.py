@@ -256,3 +256,28 @@ def test_spans_under_lambdas_and_routines() -> None:
     assert text[slice(*spans[(0, 0, 1)])] == "#(lambda (+ $0 1))"
     assert text[slice(*spans[(0, 0, 1, 0)])] == "(lambda (+ $0 1))"
     assert text[slice(*spans[(0, 1)])] == "$0"
+
+
+# ---------------------------------------------------------------- hostile text
+
+
+def test_the_depth_limit_counts_real_nesting_not_arguments_seen() -> None:
+    # (+ 1 X) nests X one level down: 200 of them are 200 levels, well within the limit
+    deep = "(lambda " + "(+ 1 " * 200 + "$0" + ")" * 200 + ")"
+    assert parse(deep)(1) == 201
+    at_limit = "(lambda " + "(+ 1 " * (MAX_DEPTH - 2) + "$0" + ")" * (MAX_DEPTH - 2) + ")"
+    assert parse(at_limit).depth() == MAX_DEPTH + 1  # the head + sits MAX_DEPTH levels down
+    with pytest.raises(ProgramSyntaxError, match=f"nested deeper than {MAX_DEPTH} levels"):
+        parse("(lambda " + "(+ 1 " * (MAX_DEPTH - 1) + "$0" + ")" * (MAX_DEPTH - 1) + ")")
+
+
+def test_an_integer_literal_too_long_for_python_is_a_syntax_error() -> None:
+    with pytest.raises(ProgramSyntaxError, match="integer literal of 5000 digits is too long "
+                                                 "at line 1, column 12"):
+        parse("(lambda (+ " + "9" * 5000 + " $0))")
+
+
+@pytest.mark.parametrize("token", ["²", "٣", "--5", "-²"])
+def test_only_ascii_digits_make_integer_literals(token: str) -> None:
+    with pytest.raises(ProgramSyntaxError, match="unknown primitive or routine"):
+        parse(f"(lambda (+ {token} $0))")

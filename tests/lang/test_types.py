@@ -12,6 +12,7 @@ from hortus.lang.types import (
     GRAPH,
     IMAGE,
     INT,
+    MAX_TYPE_DEPTH,
     STR,
     TENSOR,
     Fresh,
@@ -24,6 +25,7 @@ from hortus.lang.types import (
     arguments,
     arrow,
     canonical,
+    depth,
     free_vars,
     is_arrow,
     is_ground,
@@ -299,3 +301,37 @@ def test_canonical_is_idempotent_and_ignores_variable_names(t: Type) -> None:
     assert canonical(c) == c
     renamed = substitute(t, {name: TVar(f"renamed_{name}") for name in free_vars(t)})
     assert canonical(renamed) == c
+
+
+# ---------------------------------------------------------------- hostile text
+
+
+@pytest.mark.parametrize("text", [
+    "list(" * 500 + "int" + ")" * 500,
+    "(" * 500 + "int" + ")" * 500,
+    "int -> " * 500 + "int",
+    "list-of-" * 500 + "int",
+    "pair(int, " * 3000,
+])
+def test_types_nested_too_deeply_are_a_syntax_error(text: str) -> None:
+    with pytest.raises(TypeSyntaxError, match=f"type nested deeper than {MAX_TYPE_DEPTH} levels "
+                                              f"at column [0-9]+ in type '"):
+        parse_type(text)
+
+
+def test_types_at_the_depth_limit_parse() -> None:
+    n = MAX_TYPE_DEPTH - 1
+    assert depth(parse_type("list(" * n + "int" + ")" * n)) == MAX_TYPE_DEPTH
+    assert depth(parse_type("list-of-" * n + "int")) == MAX_TYPE_DEPTH
+    assert str(parse_type("set-of-list-of-int")) == "set(list(int))"
+
+
+def test_long_type_text_is_cut_in_messages_and_read_in_linear_time() -> None:
+    with pytest.raises(TypeSyntaxError) as info:
+        parse_type("int " * 200_000)
+    assert len(str(info.value)) < 200 and "...'" in str(info.value)
+
+
+def test_type_text_must_be_a_string() -> None:
+    with pytest.raises(TypeSyntaxError, match="a type is written as a str, not int"):
+        parse_type(5)  # type: ignore[arg-type]

@@ -69,3 +69,41 @@ def test_killed_writer_loses_nothing_it_committed(tmp_path: Path) -> None:
         run = lib.start_run("after", {})
         lib.finish_run(run, {})
     assert _integrity(path) == "ok"
+
+
+MERGER = """
+import sys
+from hortus.lang.parse import parse
+from hortus.library import Library
+from hortus.search._base import Candidate, SearchResult
+from hortus.tasks.task import Task
+
+program = parse("(lambda (map (lambda (+ $0 1)) $0))")
+with Library.open(sys.argv[1]) as lib:
+    for k in range(1_000_000):
+        tasks = [Task.from_examples([([k, i], [k + 1, i + 1])], name=f"t{k}-{i}")
+                 for i in range(300)]
+        results = [(t, SearchResult(t.name, [Candidate(program, -5.0, 0.01, 1)], 1, 0.01, None))
+                   for t in tasks]
+        print(lib.merge(tasks=tasks, results=results, run=("merge", {"k": k})), flush=True)
+"""
+
+
+def test_a_writer_killed_inside_a_large_transaction_leaves_all_of_it_or_nothing(
+        tmp_path: Path) -> None:
+    path = tmp_path / "merged.db"
+    proc = subprocess.Popen([sys.executable, "-c", MERGER, str(path)], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None and proc.stderr is not None
+    committed = [int(proc.stdout.readline())]  # the next merge is under way: kill it there
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=30)
+    proc.stdout.close()
+    proc.stderr.close()
+    assert _integrity(path) == "ok"
+    with Library.open(path) as lib:
+        runs = lib.runs()
+        assert set(committed) <= {r.id for r in runs}
+        for run in runs:  # every merge that is there is there whole
+            assert len(lib.searches(run.id)) == 300
+        assert len(lib.tasks()) == 300 * len(runs)

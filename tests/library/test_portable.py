@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import io
 import json
+import os
 import struct
+import tempfile
 import zipfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from hortus.cli import app
@@ -20,6 +25,7 @@ from hortus.library.portable import (
     MANIFEST,
     ImportSummary,
     LibraryFileError,
+    Limits,
     check_safetensors,
     export_library,
     import_library,
@@ -374,6 +380,22 @@ HOSTILE_MANIFESTS = {
                  "solution does not type-check"),
     "nesting": (_set("routines.0.provenance", json.loads("[" * 200 + "]" * 200)),
                 "nests deeper"),
+    # weights that mean nothing, and break every search's arithmetic
+    "weight-huge": (_set("routines.0.weight", 1e308),
+                    r"routines\[0\]\.weight must be a finite number between -100 and 100"),
+    "weight-low": (_set("primitives.0.weight", -101), r"primitives\[0\]\.weight must be"),
+    "weight-digits": (_set("routines.1.weight", 10**400), r"routines\[1\]\.weight must be a "
+                                                          r"finite number between"),
+    "time-digits": (_set("tasks.0.solution.time", 10**400), r"solution\.time must be a finite "
+                                                            r"number >= 0"),
+    "variable-weight": (_set("log_variable", 1e300), "log_variable must be a finite number"),
+    "bigram-weight": (_set("bigram.0.weight", -1e308), r"bigram\[0\]\.weight must be"),
+    # solutions that do not solve their task
+    "solution-wrong": (_set("tasks.0.solution.program", f"(lambda (#{MAP_ADD} $0 5))"),
+                       r"tasks\[0\] 'add-1': the solution does not fit example 1"),
+    "solution-fails": (_set("tasks.0.solution.program", f"(lambda (#{MAP_ADD} $0 (car empty)))"),
+                       r"tasks\[0\] 'add-1': the solution fails on example 1 of its task: car "
+                       r"of an empty list"),
 }
 
 
@@ -382,6 +404,21 @@ def test_hostile_manifests_are_refused(case: str, exported: Path, target: Librar
                                        tmp_path: Path) -> None:
     change, message = HOSTILE_MANIFESTS[case]
     _refused(target, variant(exported, tmp_path, change), message, replace_weights=True)
+
+
+def test_solutions_are_checked_under_one_budget_for_the_whole_file(
+        exported: Path, target: Library, tmp_path: Path) -> None:
+    doubling = "((iterate 60 (lambda (lambda ($1 ($1 $0)))) (lambda (+ $0 1))) 0)"
+    looping = variant(exported, tmp_path, _set("tasks.1.solution.program",
+                                               f"(lambda (#{MAP_ADD} $0 {doubling}))"))
+    small = Limits(check_steps=20_000)
+    _refused(target, looping, r"tasks\[1\] 'add-2': the solution ran past the budget for "
+                              r"checking solutions on their examples, 20,000 steps and 60 s in "
+                              r"all, on example 1 \(steps budget exceeded", limits=small)
+    # the two honest solutions take 4 steps each: 2 calls of map-add's lambdas, map of 2
+    tight = Limits(check_steps=7)
+    _refused(target, exported, r"tasks\[1\] 'add-2': the solution ran past", limits=tight)
+    assert import_library(target, exported, limits=Limits(check_steps=8)).solutions == 2
 
 
 def test_bad_json_and_bad_blob_bytes(exported: Path, target: Library, tmp_path: Path) -> None:
@@ -432,3 +469,126 @@ def test_summary_is_json_ready(exported: Path, tmp_path: Path) -> None:
         summary = import_library(lib, exported)
     assert isinstance(summary, ImportSummary)
     assert json.loads(json.dumps(summary.to_json()))["added"] == ["map-add", "add-twice"]
+
+
+# ---------------------------------------------------------------- fuzzing library files
+
+FUZZ_EXAMPLES = int(os.environ.get("HORTUS_FUZZ_EXAMPLES", "30"))
+
+_leaves = (st.none() | st.booleans() | st.integers() | st.integers(-10**400, 10**400)
+           | st.floats() | st.sampled_from([1e308, -1e308, 100.0, -100.0, 2**63])
+           | st.text(max_size=12)
+           | st.sampled_from(["", "int", "list(int) -> int", "t0 -> t0", "$var", "map", "+",
+                             "(lambda $0)", "(lambda (car empty))", MAP_ADD, ADD_TWICE, SUM,
+                             "(iterate 1000000000 (lambda (+ $0 1)) 0)",
+                             "((iterate 60 (lambda (lambda ($1 ($1 $0)))) (lambda (+ $0 1))) 0)",
+                             "recognition.safetensors", "safetensors", "\ud800", "[/]"]))
+_json = st.recursive(_leaves, lambda kids: st.lists(kids, max_size=3)
+                     | st.dictionaries(st.text(max_size=8), kids, max_size=3), max_leaves=12)
+_deep = st.integers(1, 100).map(lambda n: json.loads("[" * n + "]" * n))
+_programs = st.sampled_from([
+    "(lambda $0)", "(lambda (car empty))", MAP_ADD, ADD_TWICE, SUM, f"(lambda (#{MAP_ADD} $0 1))",
+    f"(lambda (#{MAP_ADD} $0 2))", f"(lambda (#{MAP_ADD} $0 5))", "(lambda (map (lambda (+ $0 "
+    "1)) $0))", "(iterate 1000000000 (lambda (+ $0 1)) 0)", "(lambda (repeat 3000 (repeat 3000 "
+    "$0)))", "((iterate 60 (lambda (lambda ($1 ($1 $0)))) (lambda (+ $0 1))) 0)",
+    "(lambda (lambda ((iterate 60 (lambda (lambda ($1 ($1 $0)))) (lambda (+ $0 $1))) 0)))",
+    "int", "list(int) -> list(int)", "list(int) -> int -> list(int)", "$var", "map", "+"])
+_numbers = (st.floats() | st.integers(-10**400, 10**400) | st.floats(-120, 120)
+            | st.sampled_from([0, -1, 1e308, -1e308, 100.0, -100.0, 2**63]))
+
+
+def _paths(value: Any, prefix: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """Every place in a JSON value, as the keys and indices that lead there."""
+    out = [prefix]
+    if isinstance(value, dict):
+        for k, v in value.items():
+            out += _paths(v, (*prefix, k))
+    elif isinstance(value, list):
+        for i, v in enumerate(value):
+            out += _paths(v, (*prefix, i))
+    return out
+
+
+def _like(draw: st.DrawFn, old: Any) -> Any:
+    """A value of the kind that was there (often), or of any kind."""
+    if isinstance(old, bool) or not draw(st.integers(0, 3)):
+        return draw(_json | _deep)
+    if isinstance(old, int | float):
+        return draw(_numbers)
+    if isinstance(old, str):
+        return draw(_programs | st.text(max_size=12))
+    return draw(_json | _deep)
+
+
+@st.composite
+def _mutated(draw: st.DrawFn, exported: Path) -> bytes:
+    """The exported file, damaged: its manifest's fields changed or removed, its bytes
+    flipped or cut short, its blob altered."""
+    manifest = manifest_of(exported)
+    kind = draw(st.sampled_from(["set"] * 6 + ["delete", "flip", "cut", "blob"]))
+    if kind in ("flip", "cut"):
+        data = bytearray(exported.read_bytes())
+        if kind == "cut":
+            return bytes(data[:draw(st.integers(0, len(data) - 1))])
+        for _ in range(draw(st.integers(1, 8))):
+            data[draw(st.integers(0, len(data) - 1))] ^= draw(st.integers(1, 255))
+        return bytes(data)
+    blob = MODEL
+    for _ in range(draw(st.integers(1, 3))):
+        if kind == "blob":
+            data = bytearray(blob)
+            data[draw(st.integers(0, len(data) - 1))] ^= draw(st.integers(1, 255))
+            blob = bytes(data)
+            if draw(st.booleans()):  # the listed size and hash kept in step with the change
+                manifest["blobs"][0]["sha256"] = _sha(blob)
+            break
+        # a part of the manifest (those with programs and numbers more often), a place in it
+        section = draw(st.sampled_from([k for k in sorted(manifest) for _ in range(
+            3 if k in ("routines", "tasks", "bigram") else 1)]))
+        path = draw(st.sampled_from(_paths(manifest[section], (section,))))
+        parent: Any = manifest
+        for key in path[:-1]:
+            parent = parent[key]
+        if kind == "delete":
+            del parent[path[-1]]
+        else:
+            parent[path[-1]] = _like(draw, parent[path[-1]])
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(MANIFEST, json.dumps(manifest, allow_nan=True))
+        zf.writestr("recognition.safetensors", blob)
+    return buffer.getvalue()
+
+
+def _searches_fine(lib: Library) -> None:
+    from hortus.search import EnumerativeSearcher, SearchBudget
+
+    task = Task.from_examples([([1, 2], [2, 3]), ([5], [6])], name="inc")
+    grammar = lib.grammar()
+    result = EnumerativeSearcher().search(task, grammar, SearchBudget(timeout=0.2,
+                                                                      max_programs=3_000))
+    assert result.cut != "error", result
+    for record in lib.tasks():
+        record.task()
+
+
+@settings(max_examples=FUZZ_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(data=st.data(), replace=st.booleans())
+def test_fuzzed_library_files_import_whole_or_not_at_all(exported: Path, data: st.DataObject,
+                                                         replace: bool) -> None:
+    """Whatever a library file holds: imported, and the library still searches; or refused
+    with a LibraryError naming the file, and the library unchanged."""
+    raw = data.draw(_mutated(exported))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "fuzzed.zip"
+        path.write_bytes(raw)
+        with Library.open("sqlite://") as lib:
+            lib.add_routine(Routine(parse(SUM)), "my-sum", -0.3)
+            before = snapshot(lib)
+            try:
+                import_library(lib, path, replace_weights=replace, rename=True)
+            except LibraryError as e:
+                assert str(path) in str(e)
+                assert snapshot(lib) == before
+            _searches_fine(lib)

@@ -116,3 +116,35 @@ def test_unknown_primitive_in_the_library(lib_path: Path) -> None:
                      "'2024-01-01 00:00:00')")
     with Library.open(lib_path) as lib, pytest.raises(LibraryError, match="'frobnicate'"):
         lib.grammar()
+
+
+@pytest.mark.parametrize("weight", [1e308, -101.0, float("inf"), float("nan")])
+def test_weights_that_mean_nothing_are_refused_and_change_nothing(lib: Library,
+                                                                  weight: float) -> None:
+    before = (lib.routines(), lib.grammar())
+    with pytest.raises(LibraryError, match="finite number between -100 and 100"):
+        lib.add_routine(Routine(parse(INC_ALL)), "inc-all", weight)
+    g = before[1]
+    for changed in (replace(g, log_variable=weight),
+                    replace(g, bigram={("map", 1): {"cons": weight}}),
+                    replace(g, productions=tuple(p.weighted(weight) if p.key == "map" else p
+                                                 for p in g.productions))):
+        with pytest.raises(LibraryError, match="weight"):
+            lib.save_grammar(changed)
+    assert (lib.routines(), lib.grammar()) == before
+
+
+def test_weights_stored_out_of_range_are_read_and_clamped_when_used(lib_path: Path) -> None:
+    Library.open(lib_path).close()
+    with sqlite3.connect(lib_path) as conn:  # as an older hortus, or another writer, left it
+        conn.execute("UPDATE routines SET weight = 1e308 WHERE name = 'map'")
+        conn.execute("UPDATE meta SET value = 'inf' WHERE key = 'log_variable'")
+    with Library.open(lib_path) as lib:
+        g = lib.grammar()
+        assert g.weights(None)["map"] == 100.0 and g.weights(None)[VARIABLE] == 100.0
+    with sqlite3.connect(lib_path) as conn:
+        conn.execute("UPDATE routines SET weight = 'heavy' WHERE name = 'map'")
+    with Library.open(lib_path) as lib, pytest.raises(
+            LibraryError, match=r"the weight of routine 'map' is 'heavy', not a number\): it "
+                                r"is damaged"):
+        lib.grammar()

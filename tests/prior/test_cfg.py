@@ -19,7 +19,9 @@ def cfg() -> CFG:
 
 
 def test_universe_holds_the_request_types_and_small_base_types(cfg: CFG) -> None:
-    assert {str(t) for t in cfg.universe} == {"int", "bool", "list(int)", "list(bool)"}
+    # and the one type the base routines need most beyond them (see the growth test below)
+    assert {str(t) for t in cfg.universe} == {"int", "bool", "list(int)", "list(bool)",
+                                              "list(list(int))"}
 
 
 def test_rule_probabilities_of_every_nonterminal_sum_to_one(cfg: CFG) -> None:
@@ -40,7 +42,9 @@ def test_bigram_weights_change_the_distribution() -> None:
 
 
 def test_logprob_is_minus_infinity_for_what_the_grammar_cannot_make(cfg: CFG) -> None:
-    assert cfg.logprob(parse("(lambda (concat (repeat 4 $0)))")) == -math.inf  # list(list(int))
+    # needs list(list(list(int))), beyond the universe even grown
+    assert cfg.logprob(parse("(lambda (concat (concat (repeat 2 (repeat 2 $0)))))")) == -math.inf
+    assert cfg.logprob(parse("(lambda (concat (repeat 4 $0)))")) > -math.inf  # list(list(int))
     assert cfg.logprob(parse("(lambda $0)")) > -5
 
 
@@ -103,3 +107,44 @@ def test_a_routine_keeps_its_own_name_when_another_library_has_the_same_body() -
                  for r in CFG(g, request).rules(nt) if isinstance(r.head, Routine)]
         names.append({show(h, names=True) for h in heads})
     assert names == [{"incr-all"}, {"add-one"}]
+
+
+def test_the_universe_grows_with_what_routines_need() -> None:
+    """``dup`` needs list(list(int)) (map to pairs of copies, then concat): reachable by
+    default, and not when growing is switched off."""
+    from hortus.prior.cfg import CFGConfig
+
+    g = Grammar.uniform(primitive_set("base"))
+    request = parse_type("list(int) -> list(int)")
+    dup = parse("(lambda (concat (map (lambda (repeat 2 $0)) $0)))")
+    grown = CFG(g, request)
+    assert parse_type("list(list(int))") in grown.universe
+    assert grown.logprob(dup) > float("-inf")
+    fixed = CFG(g, request, CFGConfig(grow_types=0))
+    assert parse_type("list(list(int))") not in fixed.universe
+    assert fixed.logprob(dup) == float("-inf")
+    wide = CFG(g, request, CFGConfig(grow_types=3))
+    assert grown.universe < wide.universe and len(wide.universe - fixed.universe) == 3
+    small = CFG(g, request, CFGConfig(grow_types=3, grow_size=3))
+    assert all(len(str(t)) < 20 for t in small.universe - fixed.universe)
+
+
+@pytest.mark.parametrize("weight", [1e308, -1e308, math.inf, -math.inf, math.nan])
+def test_weights_out_of_range_are_clamped_where_they_are_used(weight: float) -> None:
+    from hortus.prior.grammar import MAX_WEIGHT, check_weight
+
+    base = Grammar.uniform(primitive_set("base"))
+    g = Grammar(tuple(p.weighted(weight) if p.key == "cons" else p for p in base.productions),
+                log_variable=weight)
+    used = g.weights(None)
+    assert used["cons"] == used["$var"] == (-MAX_WEIGHT if math.isnan(weight) or weight < 0
+                                            else MAX_WEIGHT)
+    cfg = CFG(g, parse_type("list(int) -> list(int)"))
+    for nt in cfg.reachable():
+        rules = cfg.rules(nt)
+        assert all(math.isfinite(r.logp) for r in rules)
+        if rules:
+            assert math.fsum(math.exp(r.logp) for r in rules) == pytest.approx(1.0)
+    with pytest.raises(ValueError, match="finite number between -100 and 100"):
+        check_weight(weight, "w")
+    assert check_weight(-100, "w") == -100.0 and check_weight(2.5, "w") == 2.5

@@ -12,7 +12,7 @@ from hortus.lang.primitives import lookup, primitive_set
 from hortus.lang.program import Program
 from hortus.prior import dreams as dreams_module
 from hortus.prior.cfg import CFG
-from hortus.prior.dreams import DreamResult, dream
+from hortus.prior.dreams import DREAM_CFG, DreamResult, dream
 from hortus.prior.grammar import Grammar
 from hortus.tasks.loaders import bundled
 from hortus.tasks.task import Task
@@ -58,7 +58,8 @@ def test_counts_account_for_every_draw(result: DreamResult, grammar: Grammar) ->
     assert result.sampled == result.failed + result.constant + result.duplicate + result.kept
     assert result.failed > 0 and result.constant > 0
     for (task, program), logp in zip(result, result.logprobs, strict=True):
-        assert CFG(grammar, task.request).logprob(program) == pytest.approx(logp)
+        # the log probability under the compiled grammar the dreams were drawn from
+        assert CFG(grammar, task.request, DREAM_CFG).logprob(program) == pytest.approx(logp)
 
 
 def test_dreams_are_deterministic_given_the_seed(grammar: Grammar, tasks: list[Task],

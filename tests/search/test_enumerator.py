@@ -26,7 +26,7 @@ def first_levels(cfg: CFG, levels: int) -> list[tuple[object, int]]:
 
 def test_programs_come_out_by_nondecreasing_cost_and_are_distinct(cfg: CFG) -> None:
     en = Enumerator(cfg)
-    out = [(prog, c) for c in range(1, 31) for prog in en.pool(cfg.start, c)]
+    out = [(prog, c) for c in range(1, 32) for prog in en.pool(cfg.start, c)]
     assert len(out) > 5_000
     costs = [c for _, c in out]
     assert costs == sorted(costs)

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import math
+import time
+
 import pytest
 
 from hortus.lang.primitives import primitive_set
@@ -105,6 +108,51 @@ def test_runaway_candidates_are_results_not_crashes(searcher: Searcher) -> None:
     assert result.best is not None and result.best.program(4) == [0, 1, 2, 3]
 
 
+HOSTILE_ROUTINES = {
+    "loops": ("(iterate 1000000000 (lambda (+ $0 1)) 0)", "int"),
+    "doubles": ("((iterate 40 (lambda (lambda ($1 ($1 $0)))) (lambda (+ $0 1))) 0)", "int"),
+    "fails": ("(car empty)", "int"),
+    "doubles-when-called": (
+        "(lambda ((iterate 40 (lambda (lambda ($1 ($1 $0)))) (lambda (+ $0 1))) $0))",
+        "int -> int"),
+    "builds-a-function-slowly": ("(iterate 1000000000 (lambda $0) (lambda (+ $0 1)))",
+                                 "int -> int"),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE_ROUTINES))
+def test_a_routine_that_loops_or_fails_is_unusable_not_fatal(searcher: Searcher, base: Grammar,
+                                                             case: str) -> None:
+    """A library file's routine may loop: it costs a search what any candidate does."""
+    from hortus.lang.parse import parse
+    from hortus.lang.program import Routine
+    from hortus.lang.types import parse_type
+    from hortus.prior.grammar import Production
+
+    body, tp = HOSTILE_ROUTINES[case]
+    routine = Production(Routine(parse(body), case), parse_type(tp), 2.0)  # the likeliest
+    grammar = Grammar((*base.productions, routine))
+    task = Task.from_examples([(2, 4), (3, 6), (10, 20)], name="double")
+    start = time.perf_counter()
+    result = searcher.search(task, grammar, SearchBudget(timeout=10))
+    assert result.solved and result.cut is None, result
+    assert result.best is not None and result.best.program(21) == 42
+    assert time.perf_counter() - start < 5.0
+
+
+@pytest.mark.parametrize("weight", [1e308, -1e308, math.inf, -math.inf, math.nan])
+def test_absurd_weights_do_not_break_the_search(searcher: Searcher, base: Grammar,
+                                                weight: float) -> None:
+    """Weights are checked when written, but one already stored must not crash every search."""
+    grammar = Grammar(tuple(p.weighted(weight) if p.key == "cons" else p
+                            for p in base.productions), log_variable=0.0,
+                      bigram={("map", 0): {"+": weight}})
+    task = Task.from_examples([(2, 4), (3, 6), (10, 20)], name="double")
+    result = searcher.search(task, grammar, SearchBudget(timeout=1))
+    assert result.cut != "error"
+    assert result.solved or result.cut == "time"
+
+
 def test_multiple_inputs(searcher: Searcher, base: Grammar) -> None:
     task = Task.from_examples([((2, [1, 2, 3]), [3]), ((0, [4, 5]), [4, 5]), ((1, [7]), [])],
                               name="drop")
@@ -117,3 +165,27 @@ def _lookup(name: str) -> object:
     from hortus.lang.primitives import lookup
 
     return lookup(name)
+
+
+def test_flags_examples_that_several_behaviours_fit(searcher: Searcher, base: Grammar) -> None:
+    """[3, 1] -> [1, 3] and [9, 4] -> [4, 9]: sort or reverse? The search says it cannot tell,
+    and asks on an input where they differ; with the answer, the question is settled."""
+    task = Task.from_examples([([3, 1], [1, 3]), ([9, 4], [4, 9])], name="sort-or-reverse")
+    result = searcher.search(task, base, SearchBudget(timeout=10))
+    assert result.solved and result.ambiguous
+    q = result.question
+    assert q is not None and len(q.input) == 1
+    (xs,) = q.input
+    outputs = [a.output for a in q.answers]
+    assert sorted(xs) in outputs and xs[::-1] in outputs and sorted(xs) != xs[::-1]
+    assert abs(sum(a.probability for a in q.answers) - 1) < 1e-6
+    assert any(str(c.program) != str(result.best.program) for c in result.alternatives)
+    settled = searcher.search(task.refine(q.input, sorted(xs)), base, SearchBudget(timeout=10))
+    assert settled.best is not None and settled.best.program(xs) == sorted(xs)
+    assert not settled.ambiguous
+
+
+def test_a_determined_task_is_not_ambiguous(searcher: Searcher, base: Grammar) -> None:
+    task = Task.from_examples([([1, 2, 3], 3), ([], 0), ([4, 4], 2), ([7], 1)], name="length")
+    result = searcher.search(task, base, SearchBudget(timeout=10))
+    assert result.solved and not result.ambiguous and result.question is None

@@ -200,7 +200,6 @@ def test_inconsistent_argument_count(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("value", "detail"), [
     ("1.5", "1.5 is not an integer; hortus has no floating-point values"),
     ("[1, 2.0]", "2.0 is not an integer"),
-    ("NaN", "nan is not an integer"),
     ("null", "null is not a hortus value"),
     ("[1, null]", "null is not a hortus value"),
 ])
@@ -246,3 +245,112 @@ def test_errors_carry_their_parts() -> None:
 
 def test_deeply_nested_values(tmp_path: Path) -> None:
     assert "nested too deeply" in error(tmp_path, "deep.json", "[" * 100_000 + "]" * 100_000)
+
+
+# ---------------------------------------------------------------- hostile files
+
+
+@pytest.mark.parametrize(("value", "detail"), [
+    ("NaN", "not valid JSON at line 3, column 12: NaN is not a JSON number"),
+    ("[1, -Infinity]", "not valid JSON at line 3, column 16: -Infinity is not a JSON number"),
+    ("1" + "0" * 5000, "not valid JSON at line 3, column 12: integer with more than 4300 digits"),
+])
+def test_what_json_does_not_allow_is_refused_where_it_is(tmp_path: Path, value: str,
+                                                         detail: str) -> None:
+    text = f'[{{"name": "f", "examples": [\n {{"input": 1, "output": 1}},\n {{"input": {value}, "output": 1}}]}}]'  # noqa: E501
+    assert error(tmp_path, "t.json", text) == f": {detail}"
+    lines = '{"name": "f", "examples": [{"input": 1, "output": 1}]}\n'
+    message = error(tmp_path, "t.jsonl", lines + f'{{"name": "g", "o": {value}}}\n')
+    assert message.startswith(", line 2: not valid JSON at column 2")
+    assert message.endswith(detail.rsplit(": ", maxsplit=1)[-1])
+
+
+def test_values_nested_900_deep_are_refused_cleanly(tmp_path: Path) -> None:
+    deep = "[" * 900 + "]" * 900
+    text = f'[{{"name": "f", "examples": [\n {{"input": {deep}, "output": 1}}]}}]'
+    assert error(tmp_path, "t.json", text) == (
+        ', line 2 (task 1 "f"): example 1, input: values nested deeper than 100 levels')
+    text = f'[{{"name": "f", "notes": {deep}, "examples": [{{"input": 1, "output": 1}}]}}]'
+    assert error(tmp_path, "t.json", text) == (
+        ', line 1 (task 1 "f"): field "notes": values nested deeper than 100 levels')
+
+
+def test_values_at_the_depth_limit_load(tmp_path: Path) -> None:
+    deep = "[" * 100 + "]" * 100
+    path = tmp_path / "t.json"
+    path.write_text(f'{{"name": "f", "examples": [{{"input": {deep}, "output": 1}}]}}')
+    (task,) = load_tasks(path)
+    assert str(task.request).count("list") == 100
+
+
+@pytest.mark.parametrize(("task", "detail"), [
+    ('{"name": "s\\ud800", "examples": [{"input": 1, "output": 1}]}',
+     ' (task 1): field "name": "s\\ud800" is not valid Unicode text (it holds a lone surrogate)'),
+    ('{"name": "s", "examples": [{"input": "a\\udc00", "output": 1}]}',
+     ' (task 1 "s"): example 1, input: "a\\udc00" is not valid Unicode text (it holds a lone '
+     "surrogate)"),
+    ('{"name": "s", "examples": [{"input": {"\\udc00": 1}, "output": 1}]}',
+     ' (task 1 "s"): example 1, input: "\\udc00" is not valid Unicode text (it holds a lone '
+     "surrogate)"),
+    ('{"name": "s", "note": ["\\ud800"], "examples": [{"input": 1, "output": 1}]}',
+     ' (task 1 "s"): field "note": "\\ud800" is not valid Unicode text (it holds a lone '
+     "surrogate)"),
+])
+def test_lone_surrogates_are_refused_at_load_naming_the_field(tmp_path: Path, task: str,
+                                                               detail: str) -> None:
+    assert error(tmp_path, "t.jsonl", task + "\n" + GOOD + "\n") == ", line 1" + detail
+
+
+def test_metadata_may_hold_null_and_fractions(tmp_path: Path) -> None:
+    path = tmp_path / "t.json"
+    path.write_text('{"name": "f", "score": 0.5, "source": null, '
+                    '"examples": [{"input": 1, "output": 1}]}')
+    assert load_tasks(path)[0].metadata == {"score": 0.5, "source": None}
+
+
+def test_a_file_over_the_size_cap_is_refused_unread(tmp_path: Path) -> None:
+    path = tmp_path / "big.json"
+    path.write_text(GOOD + " " * 2000)
+    with pytest.raises(TaskFormatError, match=r"big\.json: larger than 1,000 bytes, the most a "
+                                              r"task file may hold"):
+        load_tasks(path, max_bytes=1000)
+    assert load_tasks(path, max_bytes=len(GOOD) + 2000)[0].name == "ok"
+
+
+def test_an_endless_file_is_refused() -> None:
+    with pytest.raises(TaskFormatError, match="/dev/zero: larger than 64 MiB, the most a task "
+                                              "file may hold"):
+        load_tasks("/dev/zero")
+
+
+def test_a_path_with_a_nul_character_is_a_task_error() -> None:
+    with pytest.raises(TaskFormatError, match="cannot be read"):
+        load_tasks("a\x00b.json")
+
+
+def test_a_type_nested_too_deeply_names_the_field(tmp_path: Path) -> None:
+    t = "list(" * 500 + "int" + ")" * 500
+    message = error(tmp_path, "t.json", f'{{"name": "f", "type": "{t}", "examples": []}}')
+    assert message.startswith(', line 1 (task 1 "f"): field "type": type nested deeper than 128 '
+                              "levels at column 641 in type 'list(list(")
+
+
+def test_too_many_inputs_are_refused(tmp_path: Path) -> None:
+    text = json.dumps({"name": "f", "examples": [{"inputs": list(range(300)), "output": 1}]})
+    assert error(tmp_path, "t.json", text) == (
+        ', line 1 (task 1 "f"): 300 inputs; a task takes fewer than 128')
+
+
+@pytest.mark.parametrize(("examples", "detail"), [
+    ('[{"i": [], "o": []}, {"i": 1, "o": 1}]',
+     "example 2, input: 1 has type int, but earlier examples have list(t0)"),
+    ('[{"i": [[]], "o": 1}, {"i": [true], "o": 1}]',
+     "example 2, input: [true] has type list(bool), but earlier examples have list(list(t0))"),
+    ('[{"i": {"a": 1, "b": [2]}, "o": 1}]', "example 1, input: dict's values mix types int and "
+                                             'list(int): {"a": 1, "b": [2]}'),
+])
+def test_type_clashes_show_json_and_no_internal_type_variables(examples: str,
+                                                               detail: str) -> None:
+    with pytest.raises(TaskFormatError) as info:
+        parse_tasks(f'{{"name": "f", "examples": {examples}}}')
+    assert info.value.detail == detail

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -20,6 +21,7 @@ def prim(name: str, tp: str, impl: Any, doc: str = "", lazy: bool = False) -> Pr
 
 _builtins: dict[str, Primitive] = {}
 _literals: dict[int, Primitive] = {}
+_INT_TEXT = re.compile(r"-?[0-9]+")
 
 
 def builtins() -> dict[str, Primitive]:
@@ -46,8 +48,11 @@ def int_literal(n: int) -> Primitive:
 
 def resolve_builtin(name: str) -> Primitive | None:
     found = builtins().get(name)
-    if found is None and name.lstrip("-").isdigit():
-        return int_literal(int(name))
+    if found is None and _INT_TEXT.fullmatch(name):
+        try:
+            return int_literal(int(name))
+        except ValueError:  # more digits than Python converts
+            return None
     return found
 
 

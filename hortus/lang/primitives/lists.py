@@ -88,7 +88,9 @@ def _count(x: Any, xs: Seq) -> int:
 
 
 def _repeat(n: int, x: Any) -> Seq:
-    return (x,) * check_size(max(n, 0))
+    n = check_size(max(n, 0))
+    charge(n)  # n elements built: n steps
+    return (x,) * n
 
 
 def _concat(xss: Seq) -> Seq:

@@ -56,7 +56,9 @@ def _unfold(x: Any, stop: Fn, emit: Fn, step: Fn) -> Seq:
 
 
 def _range(n: int) -> Seq:
-    return tuple(range(check_size(n)))
+    n = check_size(n)
+    charge(max(n, 0))
+    return tuple(range(n))
 
 
 def _iterate(n: int, f: Fn, x: Any) -> Any:

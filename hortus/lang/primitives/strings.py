@@ -12,6 +12,18 @@ def _implode(cs: tuple[str, ...]) -> str:
     return "".join(cs)
 
 
+def _upper(c: str) -> str:
+    """``c`` in upper case, or ``c`` itself where that is not one character (``ß`` -> ``SS``)."""
+    u = c.upper()
+    return u if len(u) == 1 else c
+
+
+def _lower(c: str) -> str:
+    """``c`` in lower case, or ``c`` itself where that is not one character (``İ``)."""
+    lo = c.lower()
+    return lo if len(lo) == 1 else c
+
+
 def _char_code(c: str) -> int:
     return ord(c)
 
@@ -30,6 +42,7 @@ PRIMITIVES = [
     prim("str-append", "str -> str -> str", lambda a, b: check_len(a + b), "concatenate strings"),
     prim("char->int", "char -> int", _char_code, "the character's code point"),
     prim("int->char", "int -> char", _code_char, "the character with this code point"),
-    prim("upper", "char -> char", str.upper, "upper case"),
-    prim("lower", "char -> char", str.lower, "lower case"),
+    prim("upper", "char -> char", _upper, "upper case (a character without a one-character "
+                                          "upper case stays as it is)"),
+    prim("lower", "char -> char", _lower, "lower case (likewise)"),
 ]

@@ -26,6 +26,7 @@ depends on another's name; each blob is the zip member named by ``member``
 
 from __future__ import annotations
 
+from hortus._safetensors import check_safetensors
 from hortus.library.portable._base import (
     FORMAT,
     LIMITS,
@@ -36,7 +37,6 @@ from hortus.library.portable._base import (
 )
 from hortus.library.portable._export import ExportSummary, export_library
 from hortus.library.portable._import import ImportSummary, import_library
-from hortus.library.portable._safetensors import check_safetensors
 
 __all__ = [
     "FORMAT",

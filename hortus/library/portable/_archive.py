@@ -12,9 +12,9 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from hortus._safetensors import check_safetensors
 from hortus.library.portable._base import MANIFEST, MEMBER_NAME, Bad, LibraryFileError, Limits, MiB
 from hortus.library.portable._manifest import check_manifest
-from hortus.library.portable._safetensors import check_safetensors
 
 
 def write_zip(target: Path, members: Mapping[str, bytes]) -> None:

@@ -24,6 +24,8 @@ class Limits:
     members: int = 1_000  # entries in the zip
     ratio: float = 200.0  # uncompressed / compressed size of a member larger than 1 MiB
     depth: int = 64  # nesting of JSON arrays and objects
+    check_steps: int = 10_000_000  # steps the solutions may take on their examples, in all
+    check_time: float = 60.0  # seconds they may take (the steps bound it well before)
 
 
 LIMITS = Limits()

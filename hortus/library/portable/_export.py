@@ -11,9 +11,9 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from hortus._safetensors import check_safetensors
 from hortus.library.portable._archive import write_zip
 from hortus.library.portable._base import FORMAT, MANIFEST, MEMBER_NAME, VERSION, LibraryFileError
-from hortus.library.portable._safetensors import check_safetensors
 
 if TYPE_CHECKING:
     from hortus.library.store import Library

@@ -59,6 +59,7 @@ def import_library(library: Library, path: str | os.PathLike[str], *,
     try:
         manifest, members = read_members(target, limits)
         plan = _Plan(library, manifest, members, target.name, replace_weights, rename, tasks)
+        _check_solutions(plan.results, plan.solution_where, limits)
     except Bad as e:
         raise LibraryFileError(target, str(e)) from None
     try:
@@ -129,6 +130,7 @@ class _Plan:
                                                            replace_weights)
         self.tasks: list[Task] = []
         self.results: list[tuple[Task, SearchResult]] = []
+        self.solution_where: list[str] = []  # where each result's solution is in the file
         if tasks:
             self._tasks(library, manifest.get("tasks", []))
 
@@ -251,9 +253,38 @@ class _Plan:
             known.add((digest, show(program)))
             found = Candidate(program, solution["logprior"], solution["time"],
                               solution["tried"])
+            self.solution_where.append(f"{where}: the solution")
             self.results.append((task, SearchResult(task.name, [found], solution["tried"],
                                                     solution["time"], None,
                                                     {"imported_from": self.file})))
+
+
+def _check_solutions(results: list[tuple[Task, SearchResult]], where: list[str],
+                     limits: Limits) -> None:
+    """Refuse a solution that does not give its task's outputs: a library's solutions are
+    programs that fit, whatever a file claims. All share one budget, in steps (and time)."""
+    from hortus.eval.budget import Budget
+    from hortus.eval.interpreter import evaluate_armed
+    from hortus.lang.runtime import BudgetExceeded, EvalError
+
+    with Budget(steps=limits.check_steps, time=limits.check_time).active():
+        for (task, result), at in zip(results, where, strict=True):
+            program = result.solutions[0].program
+            envs, outputs = task.internal
+            for k, (env, want) in enumerate(zip(envs, outputs, strict=True), 1):
+                try:
+                    got = evaluate_armed(program, tuple(reversed(env)))
+                except BudgetExceeded as e:
+                    if e.budget not in ("steps", "time"):
+                        raise Bad(f"{at} fails on example {k} of its task: {e}") from None
+                    raise Bad(f"{at} ran past the budget for checking solutions on their "
+                              f"examples, {limits.check_steps:,} steps and "
+                              f"{limits.check_time:g} s in all, on example {k} ({e})") from None
+                except EvalError as e:
+                    raise Bad(f"{at} fails on example {k} of its task: {e}") from None
+                if got != want:
+                    raise Bad(f"{at} does not fit example {k} of its task: its output is "
+                              f"not the example's")
 
 
 _INT = re.compile(r"-?\d+")

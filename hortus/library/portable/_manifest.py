@@ -23,6 +23,7 @@ from hortus.library.portable._base import (
     VERSION,
     Bad,
 )
+from hortus.prior.grammar import MAX_WEIGHT
 
 Check = Callable[[Any, str], Any]
 MAPPING_LEN = 1_000_000  # characters of JSON in one provenance or blob meta
@@ -38,14 +39,19 @@ def _text(limit: int = TEXT_LEN, empty: bool = False) -> Check:
     return check
 
 
-def _number(lo: float = -math.inf) -> Check:
+def _number(lo: float = -math.inf, hi: float = math.inf) -> Check:
     def check(v: Any, where: str) -> float:
         if isinstance(v, bool) or not isinstance(v, int | float):
             raise Bad(f"{where} must be a number, not {_jtype(v)}")
-        if not math.isfinite(v) or v < lo:
-            least = f" >= {lo}" if lo > -math.inf else ""
-            raise Bad(f"{where} must be a finite number{least}")
-        return float(v)
+        try:
+            x = float(v)  # an integer of 400 digits is no float
+        except OverflowError:
+            x = math.inf
+        if not math.isfinite(x) or not lo <= x <= hi:
+            bounds = (f" between {lo:g} and {hi:g}" if hi < math.inf else
+                      f" >= {lo}" if lo > -math.inf else "")
+            raise Bad(f"{where} must be a finite number{bounds}")
+        return x
     return check
 
 
@@ -109,7 +115,7 @@ def _jtype(v: Any) -> str:
     return names.get(type(v), type(v).__name__)
 
 
-_WEIGHT = _number()
+_WEIGHT = _number(-MAX_WEIGHT, MAX_WEIGHT)
 _ROOT = _record({
     "format": _text(), "version": _integer(0, 1 << 31),
     "primitives": _items(_record({"name": _text(NAME_LEN), "type": _text(),

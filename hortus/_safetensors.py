@@ -1,4 +1,8 @@
-"""A safetensors file checked without loading it: header length, JSON header, tensor offsets."""
+"""A safetensors file checked without loading it: header length, JSON header, tensor offsets.
+
+Shared by the recognition model's loader (``hortus.prior``) and library import and export
+(``hortus.library``), which must not depend on each other's packages.
+"""
 
 from __future__ import annotations
 
@@ -6,16 +10,15 @@ import json
 import math
 from typing import Any
 
-from hortus.library.portable._base import MiB
-
 _DTYPES = {"BOOL": 1, "U8": 1, "I8": 1, "F8_E5M2": 1, "F8_E4M3": 1, "F8_E8M0": 1, "I16": 2,
            "U16": 2, "F16": 2, "BF16": 2, "I32": 4, "U32": 4, "F32": 4, "I64": 8, "U64": 8,
            "F64": 8, "C64": 8}
-_HEADER_LIMIT = 100 * MiB  # what the safetensors library itself accepts
+_HEADER_LIMIT = 100_000_000  # what the safetensors library itself accepts
+METADATA = "__metadata__"  # the header's one entry that is not a tensor
 
 
-def check_safetensors(data: bytes) -> None:
-    """Raise ValueError unless ``data`` is a well-formed safetensors file.
+def check_safetensors(data: bytes) -> dict[str, Any]:
+    """The JSON header of ``data``; ValueError unless ``data`` is a well-formed safetensors file.
 
     The 8-byte header length, the JSON header and every tensor's dtype, shape and offsets are
     checked against the bytes that follow, which must be covered exactly, without holes.
@@ -26,7 +29,7 @@ def check_safetensors(data: bytes) -> None:
     if n > min(len(data) - 8, _HEADER_LIMIT):
         raise ValueError(f"the header claims {n:,} bytes, but {len(data) - 8:,} follow")
     try:
-        header = json.loads(data[8:8 + n].decode("utf-8"))
+        header = json.loads(bytes(data[8:8 + n]).decode("utf-8"))
     except (UnicodeDecodeError, ValueError, RecursionError) as e:
         raise ValueError(f"the header is not JSON ({type(e).__name__})") from None
     if not isinstance(header, dict):
@@ -34,9 +37,9 @@ def check_safetensors(data: bytes) -> None:
     size = len(data) - 8 - n
     spans = []
     for name, t in header.items():
-        if name == "__metadata__":
+        if name == METADATA:
             if not isinstance(t, dict) or not all(isinstance(v, str) for v in t.values()):
-                raise ValueError("__metadata__ must map strings to strings")
+                raise ValueError(f"{METADATA} must map strings to strings")
             continue
         spans.append(_tensor_span(name, t))
     end = 0
@@ -47,6 +50,7 @@ def check_safetensors(data: bytes) -> None:
         end = stop
     if end != size:
         raise ValueError(f"the tensors cover {end:,} bytes, but the data has {size:,}")
+    return header
 
 
 def _tensor_span(name: str, t: Any) -> tuple[int, int, str]:

@@ -56,11 +56,7 @@ class EnumerativeSearcher(Searcher):
     def from_options(cls, options: dict[str, Any]) -> EnumerativeSearcher:
         """Options are fields of :class:`EnumeratorConfig`; ``cfg`` a dict of
         :class:`~hortus.prior.cfg.CFGConfig` fields (``extra_types`` as type text)."""
-        known = {f.name for f in fields(EnumeratorConfig)}
-        unknown = set(options) - known
-        if unknown:
-            raise ValueError(f"unknown options {sorted(unknown)}; known: {sorted(known)}")
-        options = dict(options)
+        options = _known(EnumeratorConfig, options, "options")
         if "cfg" in options:
             options["cfg"] = _cfg_config(options["cfg"])
         return cls(EnumeratorConfig(**options))
@@ -197,11 +193,16 @@ class EnumerativeSearcher(Searcher):
 def _cfg_config(options: dict[str, Any]) -> CFGConfig:
     from hortus.lang.types import parse_type
 
-    known = {f.name for f in fields(CFGConfig)}
-    unknown = set(options) - known
-    if unknown:
-        raise ValueError(f"unknown grammar options {sorted(unknown)}; known: {sorted(known)}")
-    options = dict(options)
+    options = _known(CFGConfig, options, "grammar options")
     if "extra_types" in options:
         options["extra_types"] = tuple(parse_type(t) for t in options["extra_types"])
     return CFGConfig(**options)
+
+
+def _known(config: type, options: dict[str, Any], what: str) -> dict[str, Any]:
+    """A copy of ``options``, refused if it names a field ``config`` does not have."""
+    known = {f.name for f in fields(config)}
+    unknown = set(options) - known
+    if unknown:
+        raise ValueError(f"unknown {what} {sorted(unknown)}; known: {sorted(known)}")
+    return dict(options)

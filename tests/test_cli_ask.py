@@ -70,3 +70,31 @@ def test_ask_stops_on_an_empty_answer_or_end_of_input(task: tuple[str, str]) -> 
                                      "1", "--ask", "--json"], input=answers)
         assert result.exit_code == 0, result.output
         assert json.loads(result.stdout.strip().splitlines()[-1])["ambiguous"] is True
+
+
+def test_the_table_says_which_example_a_fragile_program_hinges_on(tmp_path: Path) -> None:
+    path = tmp_path / "thin.jsonl"
+    path.write_text('{"name": "thin", "examples": [{"i": [2], "o": 2}, '
+                    '{"i": [2, 5], "o": 7}]}')
+    result = runner.invoke(app, ["solve", str(path), "-l", f"sqlite:///{tmp_path / 'l.db'}",
+                                 "--timeout", "5", "--jobs", "1"])
+    assert result.exit_code == 0, result.output
+    assert "fragile" in result.stdout and "without example 2" in result.stdout
+    assert "(lambda 2)" in result.stdout
+
+
+def test_set_passes_searcher_options_and_refuses_bad_ones(tmp_path: Path) -> None:
+    path = tmp_path / "thin.jsonl"
+    path.write_text('{"name": "thin", "examples": [{"i": [2], "o": 2}, '
+                    '{"i": [2, 5], "o": 7}]}')
+    base = ["solve", str(path), "-l", f"sqlite:///{tmp_path / 'l.db'}", "--timeout", "5",
+            "--jobs", "1", "--json"]
+    result = runner.invoke(app, [*base, "--set", "leave_one_out=false", "--set",
+                                 "ranking=prior"])
+    assert result.exit_code == 0, result.output
+    assert json.loads(result.stdout)["fragile"] is False
+    for bad, message in (("explore=far", "explore: 'far' is not a number"),
+                         ("explore", "expected KEY=VALUE"), ("speed=3", "unknown options")):
+        result = runner.invoke(app, [*base, "--set", bad])
+        assert result.exit_code == 2 and message in result.stderr, result.output
+        assert "Traceback" not in result.output

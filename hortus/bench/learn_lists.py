@@ -169,7 +169,7 @@ def _transfer(prior: Prior, timeout: float, jobs: int | None, limit: int | None
              for r, (_, held) in zip(results, splits, strict=True)]
     return {"suite": suite.name, "tasks": len(results),
             "solved": sum(r.solved for r in results), "right": sum(right),
-            "flagged": sum(r.ambiguous for r in results),
+            "flagged": sum(r.ambiguous or r.fragile for r in results),
             "times": sorted(r.best.time for r in results if r.best)}
 
 
@@ -195,7 +195,8 @@ def show(report: dict[str, Any], console: Console) -> None:
     moved = {name: r["transfer"] for name, r in report["systems"].items() if r.get("transfer")}
     if moved:
         tt = Table(title="Transfer: hortus list tasks, never trained on (6 examples seen of 12)")
-        for col in ("system", "solved", "right on held-out examples", "flagged ambiguous"):
+        for col in ("system", "solved", "right on held-out examples",
+                    "flagged (ambiguous or fragile)"):
             tt.add_column(col, justify="right")
         for name, t in moved.items():
             tt.add_row(name, f"{t['solved']}/{t['tasks']}", f"{t['right']}/{t['tasks']}",

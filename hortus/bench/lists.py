@@ -4,10 +4,11 @@ Two suites: DreamCoder's 217 list tasks (the search sees 10 examples of 15) and 
 (edge cases: empty lists, singletons, ties; it sees 6 of 12). The program a search returns is
 then run on the examples it did not see. A task counts as *solved* when a program fits the
 examples it saw, as *right* when that program is also right on every held-out example, and
-as *flagged* when the search said the task is ambiguous (programs that fit disagree on inputs
-like the examples'). The same searches also tell which way of ranking the fits (prior alone,
-posterior with a penalty for failing on sampled inputs, or posterior mass of a behaviour)
-picks programs that are right on held-out examples most often.
+as *flagged* when the search warned: the task is ambiguous (programs that fit disagree on
+inputs like the examples') or the program is fragile (without one of the examples, the search
+would have returned a program wrong on it). The same searches also tell which way of ranking
+the fits (prior alone, posterior with a penalty for failing on sampled inputs, or posterior
+mass of a behaviour) picks programs that are right on held-out examples most often.
 """
 
 from __future__ import annotations
@@ -67,6 +68,12 @@ class Row:
     cut: str | None
     peak_mb: float  # peak memory of the worker process so far
     right_by: dict[str, bool] = field(default_factory=dict)  # right, under each ranking
+    fragile: bool = False  # the program hinges on one example (leave-one-out)
+
+    @property
+    def flagged(self) -> bool:
+        """Did the search warn the user not to trust the program as it stands?"""
+        return self.ambiguous or self.fragile
 
 
 def held_out_right(result: SearchResult, held: Task) -> bool:
@@ -120,6 +127,9 @@ def run_lists(timeout: float, jobs: int | None, grammar: str, train: int | None,
     grow = options.get("cfg", {}).get("grow_types", CFGConfig.grow_types)
     if grow != CFGConfig.grow_types:
         file += f"-grow{grow}"
+    for key, value in sorted(options.items()):
+        if key not in ("lambda_equivalence", "cfg"):
+            file += f"-{key}-{value}".lower()
     if set(picked) != set(SUITES):
         file += "-" + "-".join(picked)
     file = file if not names else f"{file}-selected"
@@ -158,7 +168,7 @@ def _row(suite: str, r: SearchResult, held: Task) -> Row:
     return Row(r.task, suite, r.solved, right, r.ambiguous,
                str(r.best.program) if r.best else None, r.time,
                r.best.time if r.best else None, r.tried, r.cut,
-               float(r.stats.get("worker_peak_mb", 0.0)), right_by)
+               float(r.stats.get("worker_peak_mb", 0.0)), right_by, r.fragile)
 
 
 def _summary(rows: list[Row], solved_times: list[float], wall: float, timeout: float,
@@ -166,7 +176,7 @@ def _summary(rows: list[Row], solved_times: list[float], wall: float, timeout: f
              ) -> dict[str, Any]:
     solved = [r for r in rows if r.solved]
     wrong = [r for r in solved if not r.right]
-    unflagged = [r for r in solved if not r.ambiguous]
+    unflagged = [r for r in solved if not r.flagged]
     return {
         "tasks": len(rows), "timeout": timeout, "grammar": grammar, "train_examples": seen,
         "lambda_equivalence": lambda_equivalence,
@@ -174,7 +184,11 @@ def _summary(rows: list[Row], solved_times: list[float], wall: float, timeout: f
         "right_on_held_out": sum(r.right for r in rows),
         "wrong_on_held_out": len(wrong),
         "flagged_ambiguous": sum(r.ambiguous for r in solved),
-        "wrong_flagged": sum(r.ambiguous for r in wrong),
+        "flagged_fragile": sum(r.fragile for r in solved),
+        "flagged": sum(r.flagged for r in solved),
+        "right_flagged": sum(r.flagged and r.right for r in solved),
+        "wrong_flagged_ambiguous": sum(r.ambiguous for r in wrong),
+        "wrong_flagged": sum(r.flagged for r in wrong),
         "unflagged": len(unflagged),
         "unflagged_right": sum(r.right for r in unflagged),
         # Every ranking judged on the same searches: how many tasks its choice gets right.
@@ -189,6 +203,11 @@ def _summary(rows: list[Row], solved_times: list[float], wall: float, timeout: f
     }
 
 
+def _flags(r: Row) -> str:
+    flags = [name for name, on in (("ambiguous", r.ambiguous), ("fragile", r.fragile)) if on]
+    return f" ({', '.join(flags)})" if flags else ""
+
+
 def _share(part: int, whole: int) -> str:
     return f"{part}/{whole}" + (f" ({100 * part / whole:.0f}%)" if whole else "")
 
@@ -198,14 +217,17 @@ def show(summaries: dict[str, Any], rows: list[Row], console: Console) -> None:
     table = Table(title=f"List tasks, {first['grammar']} grammar, {first['timeout']:g} s per task"
                         + ("" if first["lambda_equivalence"] else ", no lambda equivalence"))
     for col in ("suite", "tasks", "solved", "right on held-out", "wrong on held-out",
-                "wrong flagged ambiguous", "unflagged right", "median time to solve (s)",
+                "wrong flagged (ambiguous)", "right flagged", "unflagged right",
+                "median time to solve (s)",
                 "wall time (s)", "peak MB / worker"):
         table.add_column(col, justify="right")
     for name, s in summaries.items():
         med = s["median_time_to_solve"]
         table.add_row(name, str(s["tasks"]), str(s["solved"]), str(s["right_on_held_out"]),
-                      str(s["wrong_on_held_out"]), _share(s["wrong_flagged"],
-                                                          s["wrong_on_held_out"]),
+                      str(s["wrong_on_held_out"]),
+                      _share(s["wrong_flagged"], s["wrong_on_held_out"])
+                      + f" ({s['wrong_flagged_ambiguous']})",
+                      _share(s["right_flagged"], s["right_on_held_out"]),
                       _share(s["unflagged_right"], s["unflagged"]),
                       "-" if med is None else f"{med:.2f}", f"{s['wall_time']:.0f}",
                       f"{s['worker_peak_mb']:.0f}")
@@ -225,7 +247,7 @@ def show(summaries: dict[str, Any], rows: list[Row], console: Console) -> None:
         curve.add_row(t, *(str(s["solved_within"].get(t, "-")) for s in summaries.values()))
     console.print(curve)
     for name in summaries:
-        wrong = [f"{escape(r.task)}{' (flagged)' if r.ambiguous else ''}" for r in rows
+        wrong = [f"{escape(r.task)}{_flags(r)}" for r in rows
                  if r.suite == name and r.solved and not r.right]
         if wrong:
             console.print(f"{name}: fit the seen examples but wrong on held-out ({len(wrong)}): "

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn
@@ -49,6 +50,10 @@ LibraryOpt = Annotated[str | None, typer.Option(
     help="Library URL (any SQLAlchemy URL) or SQLite file path.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON output.")]
 ResultsOpt = Annotated[Path, typer.Option(help="Folder for the JSON results.")]
+SetOpt = Annotated[list[str] | None, typer.Option(
+    "--set", metavar="KEY=VALUE",
+    help="A searcher option, VALUE as JSON, e.g. explore=5, leave_one_out=false, "
+         "ranking=prior (repeatable; the fields of EnumeratorConfig).")]
 
 
 def fail(message: str, code: int = EXIT_BAD_INPUT) -> NoReturn:
@@ -72,6 +77,23 @@ def positive_seconds(value: float | None) -> float | None:
     if value is not None and not (0 < value < math.inf):
         raise typer.BadParameter(f"{value:g} is not a positive number of seconds")
     return value
+
+
+def searcher_options(sets: list[str] | None, **given: Any) -> dict[str, Any]:
+    """``given`` options, then each ``--set KEY=VALUE``; the searcher checks them."""
+    options = dict(given)
+    for item in sets or []:
+        key, sep, text = item.partition("=")
+        key = key.strip()
+        if not sep or not key:
+            fail(f"--set {item}: expected KEY=VALUE")
+        try:
+            options[key] = json.loads(text)
+        except ValueError:
+            options[key] = text  # a bare word: ranking=prior
+        except RecursionError:
+            fail(f"--set {key}: the value is nested too deeply")
+    return options
 
 
 def open_library(url: str | None) -> Library:

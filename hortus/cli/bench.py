@@ -12,12 +12,14 @@ import typer
 from hortus.cli._app import (
     JsonOpt,
     ResultsOpt,
+    SetOpt,
     bench_app,
     err,
     fail,
     out,
     positive_seconds,
     reason,
+    searcher_options,
 )
 
 # ------------------------------------------------------------ benchmarks
@@ -70,10 +72,11 @@ def bench_lists(
         help="Prune lambda bodies equal on probe environments.")] = True,
     grow_types: Annotated[int, typer.Option(
         help="Types beyond the task's own that programs may use inside.")] = 1,
+    settings: SetOpt = None,
     results: ResultsOpt = Path("benchmarks/results"),
     json_out: JsonOpt = False,
 ) -> None:
-    """List suites: solved, right and wrong on held-out examples, wrong ones flagged ambiguous."""
+    """List suites: solved, right and wrong on held-out examples, wrong ones flagged."""
     from hortus.bench.lists import run_lists
 
     try:
@@ -81,7 +84,8 @@ def bench_lists(
                            limit=limit, results_dir=results,
                            console=None if json_out else out, progress=err, names=task,
                            lambda_equivalence=lambda_equivalence, suites=suite,
-                           options={"cfg": {"grow_types": grow_types}})
+                           options=searcher_options(settings,
+                                                    cfg={"grow_types": grow_types}))
     except (ValueError, KeyError) as e:
         fail(reason(e))
     if json_out:

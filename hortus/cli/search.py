@@ -16,6 +16,7 @@ from hortus.cli._app import (
     EXIT_UNSOLVED,
     JsonOpt,
     LibraryOpt,
+    SetOpt,
     app,
     err,
     fail,
@@ -24,6 +25,7 @@ from hortus.cli._app import (
     out,
     plain,
     positive_seconds,
+    searcher_options,
 )
 
 if TYPE_CHECKING:
@@ -57,6 +59,7 @@ def solve(
         "--ask", help="When programs that fit disagree, ask for the right output on the input "
                       "that settles it, add it as an example and search again, until no "
                       "question is left.")] = False,
+    settings: SetOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
     """Search for a program for every task, record the results in the library, show a table."""
@@ -68,7 +71,8 @@ def solve(
         fail("--timeout must be positive, --top and --jobs at least 1")
     if grow_types < 0:
         fail("--grow-types must be 0 or more")
-    options = {"cfg": {"grow_types": grow_types, "extra_types": extra_type or []}}
+    options = searcher_options(settings, cfg={"grow_types": grow_types,
+                                              "extra_types": extra_type or []})
     task_list = load_task_file(tasks)
     lib = open_library(library)
     solved = 0
@@ -143,8 +147,9 @@ def show_results(results: list[SearchResult]) -> None:
     for r in results:
         if r.solutions:
             program = plain("\n".join(str(c.program) for c in r.solutions))
-            if r.ambiguous:
-                program.append(" (ambiguous)", style="yellow")
+            flags = [f for f, on in (("ambiguous", r.ambiguous), ("fragile", r.fragile)) if on]
+            if flags:
+                program.append(f" ({', '.join(flags)})", style="yellow")
         else:
             program = Text(f"not found ({r.cut or 'exhausted'})", style="dim")
         table.add_row(plain(r.task), program, f"{r.time:.2f}", f"{r.tried:,}")
@@ -152,12 +157,26 @@ def show_results(results: list[SearchResult]) -> None:
     for r in results:
         if r.question is not None:
             show_question(r, out)
+        if r.fragile:
+            show_fragile(r, out)
     solved = sum(r.solved for r in results)
     total = sum(r.time for r in results)
-    ambiguous = sum(r.ambiguous for r in results)
+    flagged = [f"{n} {what}" for what, n in (
+        ("ambiguous", sum(r.ambiguous for r in results)),
+        ("fragile", sum(r.fragile for r in results))) if n]
     out.print(f"solved {solved}/{len(results)} tasks"
-              + (f" ({ambiguous} ambiguous)" if ambiguous else "")
+              + (f" ({', '.join(flagged)})" if flagged else "")
               + f"; {total:.1f} s of search in all")
+
+
+def show_fragile(r: SearchResult, console: Console = err) -> None:
+    """Which examples the program hinges on: more examples like them would settle it."""
+    hinges = ", ".join(f"{x.example + 1}" for x in r.leave_one_out)
+    x = r.leave_one_out[0]
+    console.print(plain(f"{r.task}: fragile. The program hinges on example(s) {hinges}: "
+                        f"without example {x.example + 1} the search would have returned "
+                        f"{x.program}, which is wrong on it. More examples would settle it."),
+                  soft_wrap=True)
 
 
 def show_question(r: SearchResult, console: Console = err) -> None:

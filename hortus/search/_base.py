@@ -45,6 +45,20 @@ class Candidate:
         return out
 
 
+@dataclass(frozen=True)
+class LeaveOneOut:
+    """Without example ``example`` the search would have returned ``program``, which is
+    wrong on it: the answer hinges on that example (leave-one-out cross-validation)."""
+
+    example: int  # index into the task's examples
+    program: Program
+    logprior: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {"example": self.example, "program": show(self.program),
+                "logprior": self.logprior}
+
+
 @dataclass
 class SearchResult:
     """What a search found, what it cost, and whether a budget cut it short."""
@@ -57,6 +71,7 @@ class SearchResult:
     stats: dict[str, Any] = field(default_factory=dict)
     alternatives: list[Candidate] = field(default_factory=list)  # fit, but behave differently
     question: Question | None = None  # an input the fits disagree on, and their answers
+    leave_one_out: list[LeaveOneOut] = field(default_factory=list)  # examples it hinges on
 
     @property
     def solved(self) -> bool:
@@ -66,6 +81,11 @@ class SearchResult:
     def ambiguous(self) -> bool:
         """Do programs that fit the examples give different outputs on inputs like theirs?"""
         return self.question is not None
+
+    @property
+    def fragile(self) -> bool:
+        """Would the search have returned a program wrong on an example, had it not seen it?"""
+        return bool(self.leave_one_out)
 
     @property
     def best(self) -> Candidate | None:
@@ -82,7 +102,9 @@ class SearchResult:
                 "ambiguous": self.ambiguous,
                 "alternatives": [{"program": show(c.program), "logprior": c.logprior}
                                  for c in self.alternatives],
-                "question": self.question.to_json() if self.question is not None else None}
+                "question": self.question.to_json() if self.question is not None else None,
+                "fragile": self.fragile,
+                "leave_one_out": [x.to_json() for x in self.leave_one_out]}
 
 
 class Searcher(ABC):

@@ -89,6 +89,9 @@ class ValueEnumerator(Enumerator):
         self.pruned = 0  # terms dropped as equivalent to a cheaper one
         self.solutions: list[Prog] = []
         self.on_solution: Callable[[Prog, Vector], None] | None = None
+        # Leave-one-out: example index -> the first (cheapest) program that is wrong on that
+        # example only; None when not tracked.
+        self.near_misses: dict[int, Prog] | None = None
         self._probes: dict[tuple[Any, ...], list[Env] | None] = {}
         # One table per environment: equal list values found by different terms are stored once.
         self._interned: list[dict[Any, Any]] = [{} for _ in self.envs]
@@ -172,7 +175,20 @@ class ValueEnumerator(Enumerator):
                                       for table, v in zip(intern, vals, strict=True)])
         seen.add(vals)  # type: ignore[arg-type]
         out.append(term)
+        if is_start and self.near_misses is not None:
+            self._near_miss(term.prog, vals)  # type: ignore[arg-type]
         self.tick()
+
+    def _near_miss(self, prog: Prog, vals: Vector) -> None:
+        """Record ``prog`` if it is the first program wrong on exactly one example."""
+        missed = -1
+        for i, (v, t) in enumerate(zip(vals, self.target, strict=False)):
+            if v != t:
+                if missed >= 0:
+                    return
+                missed = i
+        if missed >= 0:
+            self.near_misses.setdefault(missed, prog)  # type: ignore[union-attr]
 
     def _combine_closures(self, rule: Rule, pools: list[list[Any]], out: list[Any]) -> None:
         """Terms under a lambda without equivalence pruning: closures only."""

@@ -22,6 +22,7 @@ from hortus.eval.interpreter import evaluate
 from hortus.eval.values import to_json
 from hortus.lang.program import Program, show
 from hortus.lang.runtime import EvalError
+from hortus.lang.types import Type
 
 if TYPE_CHECKING:
     from hortus.search._base import Candidate
@@ -108,7 +109,7 @@ def judge(task: Task, fits: Sequence[Candidate], samples: Sequence[tuple[Any, ..
     for c in list(unique.values())[:MAX_JUDGED]:
         if time.perf_counter() > deadline:
             break
-        outs = tuple(_output(c.program, xs, budget) for xs in samples)
+        outs = tuple(_output(c.program, xs, budget, task.output) for xs in samples)
         found = groups.get(outs)
         if found is None:
             groups[outs] = Behaviour([c], outs)
@@ -131,9 +132,11 @@ def _best(behaviours: list[Behaviour], ranking: str, penalty: float) -> Behaviou
     return max(behaviours, key=lambda b: b.score(ranking, penalty))
 
 
-def _output(p: Program, inputs: tuple[Any, ...], budget: Budget) -> Any:
+def _output(p: Program, inputs: tuple[Any, ...], budget: Budget, out_type: Type | None) -> Any:
+    """``p``'s output on ``inputs``, its size paid for within ``budget`` (it may become the
+    question's answer, written out as JSON), or FAILED."""
     try:
-        return evaluate(p, inputs, budget)
+        return evaluate(p, inputs, budget, out_type)
     except EvalError:
         return FAILED
 

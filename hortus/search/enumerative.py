@@ -9,9 +9,10 @@ does not reorder close programs), or when a budget runs out; it says which.
 
 from __future__ import annotations
 
+import math
 import time
 from collections.abc import Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, is_dataclass
 from typing import Any, ClassVar
 
 from hortus.eval.budget import Budget
@@ -20,7 +21,7 @@ from hortus.lang.runtime import METER
 from hortus.lang.types import Type
 from hortus.prior.cfg import CFG, CFGConfig
 from hortus.prior.grammar import Grammar
-from hortus.search._base import Candidate, SearchBudget, Searcher, SearchResult
+from hortus.search._base import Candidate, LeaveOneOut, SearchBudget, Searcher, SearchResult
 from hortus.search._enumerator import Prog, Stop, term_logp
 from hortus.search._equivalence import ValueEnumerator
 from hortus.search.ambiguity import RANKINGS, judge
@@ -37,6 +38,8 @@ class EnumeratorConfig:
     samples: int = 16  # inputs drawn like the examples' to tell behaviours apart (0: none)
     ranking: str = "posterior"  # how fits are ordered: prior, posterior or mass (ambiguity.py)
     fail_penalty: float = 1.0  # nats of posterior lost per sampled input a program raises on
+    leave_one_out: bool = True  # tell which examples the fit hinges on (result.fragile)
+    fragile_explore: float = 2.0  # explore this much further when the fit hinges on an example
     cfg: CFGConfig = field(default_factory=CFGConfig)
 
 
@@ -80,6 +83,8 @@ class EnumerativeSearcher(Searcher):
         envs, target = task.internal
         config = self.config
         en = self._enumerator(cfg, envs, target, budget, search_deadline)
+        if config.leave_one_out and len(envs) > 1:
+            en.near_misses = {}
         found: list[Candidate] = []
 
         def record(prog: Prog, vals: tuple[Any, ...]) -> None:
@@ -111,12 +116,14 @@ class EnumerativeSearcher(Searcher):
                         break
             except Stop as stop:
                 cut = stop.reason
+            loo = _leave_one_out(en, found)
             if found and config.samples > 0:
                 inputs = [tuple(reversed(env)) for env in envs]
                 samples = sample_inputs(inputs, task.inputs, config.samples)
                 if samples and config.explore > 0 and first is not None:
                     space = self._version_space(cfg, task, samples, budget, search_deadline,
-                                                first + config.slack, start, found)
+                                                first + config.slack, start, found,
+                                                bool(loo))
         verdict = judge(task, found, samples, config.ranking, config.fail_penalty, deadline)
         ranked = verdict.ranked
         stats: dict[str, Any] = {"terms": en.terms, "pruned": en.pruned, "level": level,
@@ -135,6 +142,7 @@ class EnumerativeSearcher(Searcher):
             stats=stats,
             alternatives=verdict.alternatives,
             question=verdict.question,
+            leave_one_out=loo,
         )
 
     def _enumerator(self, cfg: CFG, envs: list[tuple[Any, ...]], target: tuple[Any, ...],
@@ -146,13 +154,16 @@ class EnumerativeSearcher(Searcher):
 
     def _version_space(self, cfg: CFG, task: Task, samples: list[tuple[Any, ...]],
                        budget: SearchBudget, deadline: float, last: int, start: float,
-                       found: list[Candidate]) -> str:
+                       found: list[Candidate], fragile: bool) -> str:
         """Search again with the sampled inputs riding along, adding to ``found`` the most
         probable fit of every behaviour on them; says how far it got.
 
         It goes to level ``last`` (where the first search stopped) within the deadline
         ("cut" if not), then up to ``explore`` nats further for at most ``explore_time``
         times what the first search took ("complete" if it gets there, else "explored").
+        When the fit is ``fragile`` (it hinges on a single example), it was likely a
+        coincidence, and others are likely near: it explores ``fragile_explore`` times as far
+        and as long.
         """
         config = self.config
         envs, target = task.internal
@@ -169,10 +180,11 @@ class EnumerativeSearcher(Searcher):
 
         en.on_solution = record
         now = time.perf_counter()
-        explore_until = min(deadline, now + max(0.2, config.explore_time * (now - start)))
+        scale = config.fragile_explore if fragile else 1.0
+        explore_until = min(deadline, now + scale * max(0.2, config.explore_time * (now - start)))
         done, ended = 0, "complete"
         try:
-            for level in range(1, last + round(config.explore / config.quantum) + 1):
+            for level in range(1, last + round(scale * config.explore / config.quantum) + 1):
                 if level > last:
                     en.deadline = explore_until
                 en.pool(cfg.start, level)
@@ -190,6 +202,17 @@ class EnumerativeSearcher(Searcher):
         return ended
 
 
+def _leave_one_out(en: ValueEnumerator, found: list[Candidate]) -> list[LeaveOneOut]:
+    """The examples the best fit hinges on: without example ``i``, a more probable program,
+    wrong on ``i`` only, would have been returned. Such a program comes out of the
+    enumeration before the fit, so this costs one comparison per new complete program."""
+    if not found or not en.near_misses:
+        return []
+    best = max(c.logprior for c in found)
+    return [LeaveOneOut(i, en.to_program(prog), term_logp(prog))
+            for i, prog in sorted(en.near_misses.items()) if term_logp(prog) > best]
+
+
 def _cfg_config(options: dict[str, Any]) -> CFGConfig:
     from hortus.lang.types import parse_type
 
@@ -200,9 +223,41 @@ def _cfg_config(options: dict[str, Any]) -> CFGConfig:
 
 
 def _known(config: type, options: dict[str, Any], what: str) -> dict[str, Any]:
-    """A copy of ``options``, refused if it names a field ``config`` does not have."""
-    known = {f.name for f in fields(config)}
-    unknown = set(options) - known
+    """A copy of ``options``, refused if it names a field ``config`` does not have, or gives
+    one a value of another kind than its default (a number where a number is due, finite and
+    not negative; a flag where a flag is due; ...)."""
+    defaults = {f.name: getattr(config(), f.name) for f in fields(config)}
+    unknown = set(options) - set(defaults)
     if unknown:
-        raise ValueError(f"unknown {what} {sorted(unknown)}; known: {sorted(known)}")
+        raise ValueError(f"unknown {what} {sorted(unknown)}; known: {sorted(defaults)}")
+    for name, value in options.items():
+        default = defaults[name]
+        if isinstance(default, bool) or isinstance(value, bool):
+            ok = isinstance(value, bool) and isinstance(default, bool)
+        elif isinstance(default, int | float):
+            ok = (isinstance(value, int | float) and math.isfinite(value) and value >= 0
+                  and (isinstance(value, int) or isinstance(default, float)))
+        elif isinstance(default, tuple):
+            ok = isinstance(value, list | tuple) and all(isinstance(x, str) for x in value)
+        elif is_dataclass(default):
+            ok = isinstance(value, dict)
+        else:
+            ok = isinstance(value, type(default))
+        if not ok:
+            raise ValueError(f"{what[:-1] if what.endswith('s') else what} {name}: "
+                             f"{value!r} is not a {_kind(default)}")
     return dict(options)
+
+
+def _kind(default: Any) -> str:
+    if isinstance(default, bool):
+        return "flag (true or false)"
+    if isinstance(default, int):
+        return "whole number, 0 or more"
+    if isinstance(default, float):
+        return "number, 0 or more"
+    if isinstance(default, tuple):
+        return "list of type texts"
+    if is_dataclass(default):
+        return "table of options"
+    return type(default).__name__

@@ -57,3 +57,35 @@ def test_mass_ranking_sums_a_behaviour_over_its_programs() -> None:
 def test_unknown_ranking_is_refused() -> None:
     with pytest.raises(ValueError, match="unknown ranking"):
         judge(TASK, [], SAMPLES, "votes")
+
+
+def test_a_fit_that_hinges_on_one_example_is_fragile() -> None:
+    from hortus.lang.primitives import primitive_set
+    from hortus.prior.grammar import Grammar
+    from hortus.search import EnumerativeSearcher, SearchBudget
+
+    g = Grammar.uniform(primitive_set("base"))
+    search = EnumerativeSearcher().search
+    # Two examples: without the second, the constant 2 (more probable than sum) fits.
+    thin = search(Task.from_examples([([2], 2), ([2, 5], 7)], name="thin"), g,
+                  SearchBudget(timeout=5))
+    assert str(thin.best.program) == "(lambda (sum $0))" if thin.best else False
+    assert thin.fragile
+    hinge = thin.leave_one_out[0]
+    assert hinge.example == 1 and str(hinge.program) == "(lambda 2)"
+    assert hinge.logprior > thin.best.logprior
+    assert json.loads(json.dumps(thin.to_json()))["leave_one_out"][0]["example"] == 1
+    # Four varied examples: no more probable program is wrong on just one of them.
+    firm = search(Task.from_examples([([2, 3], 5), ([1], 1), ([4, 4, 1], 9), ([], 0)],
+                                     name="firm"), g, SearchBudget(timeout=5))
+    assert str(firm.best.program) == "(lambda (sum $0))" if firm.best else False
+    assert not firm.fragile and firm.to_json()["fragile"] is False
+
+
+def test_an_output_too_big_to_write_out_counts_as_a_failure() -> None:
+    # 300 copies of a list of 300 (90,000 elements): each list is within the judge's length
+    # limit, but writing the output out is not within its steps: it fails, within budget.
+    task = Task.from_examples([([3, 1], [[3, 1], [3, 1]]), ([9], [[9]])], name="rep")
+    big = fit("(lambda (repeat (length $0) $0))", -5.0)
+    verdict = judge(task, [big], [(tuple(range(300)),), ((1, 2),)])
+    assert verdict.ranked[0].failures == 1

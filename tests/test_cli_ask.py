@@ -98,3 +98,12 @@ def test_set_passes_searcher_options_and_refuses_bad_ones(tmp_path: Path) -> Non
         result = runner.invoke(app, [*base, "--set", bad])
         assert result.exit_code == 2 and message in result.stderr, result.output
         assert "Traceback" not in result.output
+
+
+def test_set_merges_into_grammar_options_given_by_their_own_flags() -> None:
+    from hortus.cli._app import searcher_options
+
+    options = searcher_options(['cfg={"grow_size": 5}', "explore=2.5", "ranking=prior"],
+                               cfg={"grow_types": 0})
+    assert options == {"cfg": {"grow_types": 0, "grow_size": 5}, "explore": 2.5,
+                       "ranking": "prior"}

@@ -88,11 +88,15 @@ def searcher_options(sets: list[str] | None, **given: Any) -> dict[str, Any]:
         if not sep or not key:
             fail(f"--set {item}: expected KEY=VALUE")
         try:
-            options[key] = json.loads(text)
+            value = json.loads(text)
         except ValueError:
-            options[key] = text  # a bare word: ranking=prior
+            value = text  # a bare word: ranking=prior
         except RecursionError:
             fail(f"--set {key}: the value is nested too deeply")
+        earlier = options.get(key)
+        if isinstance(earlier, dict) and isinstance(value, dict):
+            value = {**earlier, **value}  # cfg={"grow_size": 5} keeps --grow-types
+        options[key] = value
     return options
 
 

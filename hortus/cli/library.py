@@ -1,10 +1,11 @@
-"""Commands about the library: ``library show|routines|solutions|export|import``, ``report``."""
+"""Commands about the library: ``library init|show|routines|solutions|export|import``,
+``report``, and ``domains``."""
 
 from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.table import Table
@@ -52,6 +53,50 @@ def report(
 
 
 # ------------------------------------------------------------ library
+
+
+@library_app.command("init")
+def library_init(
+    library: LibraryOpt = None,
+    domain: Annotated[str | None, typer.Option(
+        help="Comma-separated domains whose primitives the library holds besides the core "
+             "language's (default: the default domains; see `hortus domains`).")] = None,
+) -> None:
+    """Make a new library with the domains it will use."""
+    from hortus.library import Library, LibraryError
+
+    try:
+        with Library.create(library, None if domain is None else tuple(domain.split(","))
+                            ) as lib:
+            summary = lib.summary()
+            where = lib.url
+    except LibraryError as e:
+        fail(str(e))
+    out.print(plain(f"made library {where}: domains {summary['domains']}, "
+                    f"{summary['routines'].get('primitive', 0)} primitives"))
+
+
+@app.command("domains")
+def domains_list(json_out: JsonOpt = False) -> None:
+    """The registered domains: what each brings, and which a new library gets by default."""
+    from hortus.domains import domains
+
+    rows: list[dict[str, Any]] = [{"name": d.name, "default": d.default, "summary": d.summary,
+                                   "primitives": sum(len(t) for t in d.primitive_tables()),
+                                   "types": [c.name for c in d.codecs],
+                                   "task_sets": sorted(d.task_sets)}
+                                  for d in domains().values()]
+    if json_out:
+        print(json.dumps(rows))
+        return
+    table = Table(title="Domains (the core language is every library's)")
+    for col in ("domain", "default", "primitives", "types", "task sets", "what"):
+        table.add_column(col, overflow="fold")
+    for r in rows:
+        table.add_row(plain(r["name"]), "yes" if r["default"] else "no", str(r["primitives"]),
+                      plain(", ".join(r["types"]) or "-"), plain(", ".join(r["task_sets"]) or "-"),
+                      plain(r["summary"]))
+    out.print(table)
 
 
 @library_app.command("show")

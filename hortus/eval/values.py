@@ -12,7 +12,8 @@ import re
 import sys
 from typing import Any
 
-from hortus.lang.runtime import Graph, HDict, charge, hdict
+from hortus.eval.codecs import Codec, codec, codec_of, sorted_plain
+from hortus.lang.runtime import Graph, HDict, charge
 from hortus.lang.types import (
     BOOL,
     CHAR,
@@ -200,36 +201,14 @@ def unify_value(v: Any, t: Type, s: Subst, fresh: Fresh | None = None) -> None:
         unify(t, value_type(v, fresh), s)
         return
     assert isinstance(t, TCon)
-    name, args = t.name, t.args
-    if name == "list":
-        if not isinstance(v, list | tuple):
-            raise ValueTypeError(f"expected a list, got {show_value(v)}")
-        for x in v:
-            unify_value(x, args[0], s, fresh)
-    elif name == "pair":
-        if not isinstance(v, list | tuple) or len(v) != 2:
-            raise ValueTypeError(f"expected a pair [a, b], got {show_value(v)}")
-        unify_value(v[0], args[0], s, fresh)
-        unify_value(v[1], args[1], s, fresh)
-    elif name == "set":
-        if not isinstance(v, list | tuple | set | frozenset):
-            raise ValueTypeError(f"expected a set (or a list of its elements), got {show_value(v)}")
-        for x in v:
-            unify_value(x, args[0], s, fresh)
-    elif name == "dict":
-        items = v.items() if isinstance(v, dict) else v
-        if not isinstance(v, dict | list | tuple) or not all(
-                isinstance(kv, list | tuple) and len(kv) == 2 for kv in items):
-            raise ValueTypeError(f"expected a dict or a list of [key, value] pairs, got "
-                                 f"{show_value(v)}")
-        for key, x in items:
-            unify_value(key, args[0], s, fresh)
-            unify_value(x, args[1], s, fresh)
-    elif name == "graph":
-        if not isinstance(v, Graph):
-            unify_value(v, tlist(tpair(INT, INT)), s, fresh)
-    else:
-        to_internal(v, t)  # int, bool, str, char: checks the value; other types are refused
+    _codec(t).unify(v, t, s, fresh)
+
+
+def _codec(t: TCon) -> Codec:
+    found = codec(t.name)
+    if found is None:
+        raise ValueTypeError(f"values of type {t} cannot be given as input")
+    return found
 
 
 def to_internal(v: Any, t: Type) -> Any:
@@ -237,47 +216,7 @@ def to_internal(v: Any, t: Type) -> Any:
     if isinstance(t, TVar):
         return to_internal(v, value_type(v))
     assert isinstance(t, TCon)
-    name = t.name
-    if name == "int":
-        if type(v) is not int:
-            raise ValueTypeError(f"expected an int, got {show_value(v)}")
-        return v
-    if name == "bool":
-        if type(v) is not bool:
-            raise ValueTypeError(f"expected a bool, got {show_value(v)}")
-        return v
-    if name in ("str", "char"):
-        if not isinstance(v, str) or (name == "char" and len(v) != 1):
-            raise ValueTypeError(f"expected a {name}, got {show_value(v)}")
-        return v
-    if name == "list":
-        if not isinstance(v, list | tuple):
-            raise ValueTypeError(f"expected a list, got {show_value(v)}")
-        return tuple(to_internal(x, t.args[0]) for x in v)
-    if name == "pair":
-        if not isinstance(v, list | tuple) or len(v) != 2:
-            raise ValueTypeError(f"expected a pair [a, b], got {show_value(v)}")
-        return (to_internal(v[0], t.args[0]), to_internal(v[1], t.args[1]))
-    if name == "set":
-        if not isinstance(v, list | tuple | set | frozenset):
-            raise ValueTypeError(f"expected a set (or a list of its elements), got {show_value(v)}")
-        return frozenset(to_internal(x, t.args[0]) for x in v)
-    if name == "dict":
-        items = v.items() if isinstance(v, dict) else v
-        try:
-            return hdict((to_internal(k, t.args[0]), to_internal(x, t.args[1])) for k, x in items)
-        except (TypeError, ValueError) as e:
-            if isinstance(e, ValueTypeError):
-                raise
-            raise ValueTypeError(f"expected a dict or a list of [key, value] pairs, got "
-                                 f"{show_value(v)}") from None
-    if name == "graph":
-        if isinstance(v, Graph):
-            return v
-        if not isinstance(v, list | tuple):
-            raise ValueTypeError(f"expected a graph as a list of [a, b] edges, got {show_value(v)}")
-        return Graph.from_edges(to_internal(v, tlist(tpair(INT, INT))))
-    raise ValueTypeError(f"values of type {t} cannot be given as input")
+    return _codec(t).to_internal(v, t)
 
 
 def to_external(v: Any, t: Type) -> Any:
@@ -286,29 +225,12 @@ def to_external(v: Any, t: Type) -> Any:
     Set elements and dict keys must stay hashable: there, lists come back as tuples, sets as
     frozensets and dicts as :class:`HDict`.
     """
-    name, args = (t.name, t.args) if isinstance(t, TCon) else ("", ())
-    if name == "list":
-        if _flat(args[0]) or args[0] == STR:
-            return list(v)
-        return [to_external(x, args[0]) for x in v]
-    if name == "pair":
-        return (to_external(v[0], args[0]), to_external(v[1], args[1]))
-    if name == "set":
-        if _flat(args[0]) or args[0] == STR:
-            return set(v)
-        return {_hashable(to_external(x, args[0])) for x in v}
-    if name == "dict":
-        return {_hashable(to_external(k, args[0])): to_external(x, args[1]) for k, x in v.items()}
+    found = codec_of(t)
+    if found is not None:
+        return found.to_external(v, t)  # type: ignore[arg-type]
     if isinstance(v, tuple):  # a value of polymorphic type: lists are tuples inside
         return [to_external(x, t) for x in v]
     return v
-
-
-_FLAT = frozenset({"int", "bool", "char"})  # the same value inside and outside, one step
-
-
-def _flat(t: Type) -> bool:
-    return isinstance(t, TCon) and t.name in _FLAT
 
 
 def charge_elements(v: Any, t: Type) -> None:
@@ -318,31 +240,9 @@ def charge_elements(v: Any, t: Type) -> None:
     if not isinstance(t, TCon):
         _charge_any(v)
         return
-    name, args = t.name, t.args
-    if name == "str":
-        charge(len(v))
-    elif name in ("list", "set"):
-        charge(len(v))
-        _charge_all(v, args[0])
-    elif name == "pair":
-        charge_elements(v[0], args[0])
-        charge_elements(v[1], args[1])
-    elif name == "dict":
-        charge(len(v))
-        _charge_all(v.keys(), args[0])
-        _charge_all(v.values(), args[1])
-    elif name == "graph":
-        charge(sum(len(ns) for ns in v.adj.values()))
-
-
-def _charge_all(xs: Any, t: Type) -> None:
-    if _flat(t):
-        return
-    if t == STR:
-        charge(sum(map(len, xs)))
-        return
-    for x in xs:
-        charge_elements(x, t)
+    found = codec(t.name)
+    if found is not None:
+        found.charge(v, t)
 
 
 def _charge_any(v: Any) -> None:
@@ -363,33 +263,11 @@ def _charge_any(v: Any) -> None:
             charge(sum(len(ns) for ns in x.adj.values()))
 
 
-def _hashable(v: Any) -> Any:
-    if isinstance(v, list | tuple):
-        return tuple(_hashable(x) for x in v)
-    if isinstance(v, set):
-        return frozenset(v)
-    if isinstance(v, dict):
-        return hdict((_hashable(k), _hashable(x)) for k, x in v.items())
-    return v
-
-
 def to_json(v: Any, t: Type) -> Any:
     """Convert a run-time value to JSON-compatible data."""
-    name, args = (t.name, t.args) if isinstance(t, TCon) else ("", ())
-    if name == "list":
-        if _flat(args[0]) or args[0] == STR:
-            return list(v)
-        return [to_json(x, args[0]) for x in v]
-    if name == "pair":
-        return [to_json(v[0], args[0]), to_json(v[1], args[1])]
-    if name == "set":
-        if _flat(args[0]) or args[0] == STR:
-            return _sorted(list(v))
-        return _sorted([to_json(x, args[0]) for x in v])
-    if name == "dict":
-        if args[0] == STR:
-            return {key: to_json(val, args[1]) for key, val in v.items()}
-        return [[to_json(key, args[0]), to_json(val, args[1])] for key, val in v.items()]
+    found = codec_of(t)
+    if found is not None:
+        return found.to_json(v, t)  # type: ignore[arg-type]
     if isinstance(v, Graph):
         return [list(e) for e in v.edges()]
     if isinstance(v, HDict):
@@ -397,16 +275,8 @@ def to_json(v: Any, t: Type) -> Any:
     if isinstance(v, tuple):
         return [to_json(x, t) for x in v]
     if isinstance(v, frozenset):
-        return _sorted([to_json(x, t) for x in v])
+        return sorted_plain([to_json(x, t) for x in v])
     return v
-
-
-def _sorted(xs: list[Any]) -> list[Any]:
-    """Elements in their natural order (1, 2, 10), or by their text when they have none."""
-    try:
-        return sorted(xs)
-    except TypeError:
-        return sorted(xs, key=repr)
 
 
 def is_value_of(v: Any, t: Type) -> bool:

@@ -74,6 +74,32 @@ CONSTRUCTORS: dict[str, int] = {
 }
 
 
+def declare_constructor(name: str, arity: int) -> None:
+    """Make ``name`` a type constructor taking ``arity`` types (a domain's new type; see
+    :class:`hortus.eval.codecs.Codec`). Declaring one again with another arity is refused."""
+    if not _NAME.fullmatch(name) or name == ARROW:
+        raise ValueError(f"{name!r} cannot name a type constructor")
+    known = CONSTRUCTORS.get(name)
+    if known is not None and known != arity:
+        raise ValueError(f"type constructor {name!r} takes {known} argument(s), not {arity}")
+    CONSTRUCTORS[name] = arity
+
+
+_domains_asked = False
+
+
+def _is_constructor(name: str) -> bool:
+    """Is ``name`` a type constructor? Domains declare theirs: the first name not known yet
+    loads them (so a task file may say ``list(colour)`` before anything else did)."""
+    global _domains_asked
+    if name not in CONSTRUCTORS and not _domains_asked:
+        _domains_asked = True
+        from hortus.domains import domains  # domains plug into the language
+
+        domains()
+    return name in CONSTRUCTORS
+
+
 def tlist(t: Type) -> TCon:
     return TCon("list", (t,))
 
@@ -177,6 +203,7 @@ def _cut(text: str, limit: int = 80) -> str:
     return repr(text if len(text) <= limit else text[: limit - 3] + "...")
 
 
+_NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-(?!>)[A-Za-z0-9_]+)*")
 _TOKEN = re.compile(r"\s*(->|[A-Za-z_][A-Za-z0-9_]*(?:-(?!>)[A-Za-z0-9_]+)*|[(),])")
 _DREAMCODER = re.compile(r"^(list|set)-of-(.+)$")
 
@@ -268,7 +295,7 @@ class _TypeParser:
             for name in reversed(wrappers):
                 inner = TCon(name, (inner,))
             return inner
-        if tok in CONSTRUCTORS:
+        if _is_constructor(tok):
             arity = CONSTRUCTORS[tok]
             args: list[Type] = []
             if arity:

@@ -18,7 +18,8 @@ if TYPE_CHECKING:
 REVISIONS = ("0001", "0002", "0003")  # oldest first; keep in step with migrations/versions
 HEAD = REVISIONS[-1]
 MIGRATIONS = Path(__file__).with_name("migrations")
-PRIMITIVE_SET = "base"
+PRIMITIVE_SET = "base"  # the core and the domains' primitives, and the literals 0-5
+OLD_DOMAINS = "lists,collections,text"  # what a library made before domains existed holds
 SCHEMA_NOTE = ("hortus library: routines and their weights, tasks, runs, searches and solutions; "
                "see hortus/library/models.py")
 
@@ -39,12 +40,17 @@ def revision(conn: Connection) -> tuple[set[str], str | None]:
     return tables, versions[0]
 
 
-def ensure(writer: Engine, where: str, attempts: int = 3) -> None:
-    """Create, migrate or accept the schema, under the write lock so racing openers agree."""
+def ensure(writer: Engine, where: str, domains: tuple[str, ...] | None = None,
+           new: bool = False, attempts: int = 3) -> None:
+    """Create, migrate or accept the schema, under the write lock so racing openers agree.
+
+    A library created here holds the primitives of ``domains`` (None: the default ones);
+    with ``new``, one that exists already is refused.
+    """
     for attempt in range(attempts):
         try:
             with writer.begin() as conn:
-                _ensure(conn, where)
+                _ensure(conn, where, domains, new)
             return
         except (IntegrityError, ProgrammingError):
             # A server database has no lock for this: another opener created the tables first.
@@ -52,8 +58,11 @@ def ensure(writer: Engine, where: str, attempts: int = 3) -> None:
                 raise
 
 
-def _ensure(conn: Connection, where: str) -> None:
+def _ensure(conn: Connection, where: str, domains: tuple[str, ...] | None, new: bool) -> None:
     tables, rev = revision(conn)
+    if new and rev is not None:
+        raise LibraryError(f"library {where} exists already; its domains are set when it is "
+                           f"made: name a new file or an empty database")
     if rev == HEAD:
         return
     if rev is None:
@@ -66,7 +75,7 @@ def _ensure(conn: Connection, where: str) -> None:
             raise LibraryError(f"{where} is a database of another application (tables "
                                f"{shown}), not a hortus library: hortus leaves it as it is; "
                                f"name a new file or an empty database")
-        create(conn)
+        create(conn, domains)
         return
     if rev not in REVISIONS:
         raise LibraryError(f"library {where} has schema revision {rev!r}, which this hortus does "
@@ -75,23 +84,27 @@ def _ensure(conn: Connection, where: str) -> None:
     upgrade(conn, HEAD)
 
 
-def create(conn: Connection) -> None:
-    """A new library: every table at the head revision, seeded with the built-in primitives."""
+def create(conn: Connection, domains: tuple[str, ...] | None = None) -> None:
+    """A new library: every table at the head revision, seeded with the primitives of the
+    core language and of ``domains`` (None: the default domains)."""
     Base.metadata.create_all(conn)
     VERSION_TABLE.create(conn)
     conn.execute(insert(VERSION_TABLE).values(version_num=HEAD))
-    seed(conn)
+    seed(conn, domains)
 
 
-def seed(conn: Connection) -> None:
-    from hortus.lang.primitives import primitive_set
+def seed(conn: Connection, domains: tuple[str, ...] | None = None) -> None:
+    from hortus.domains import default_names
+    from hortus.lang.primitives import domain_set, lookup
 
+    domains = default_names() if domains is None else domains
     stamp = now()
     rows = [{"name": p.name, "kind": "primitive", "type": str(p.tp), "body": None,
              "weight": 0.0, "provenance": "{}", "created_at": stamp}
-            for p in primitive_set(PRIMITIVE_SET)]
+            for p in map(lookup, domain_set(domains))]
     conn.execute(insert(RoutineRow), rows)
     conn.execute(insert(MetaRow), [{"key": "primitive_set", "value": PRIMITIVE_SET},
+                                   {"key": "domains", "value": ",".join(domains)},
                                    {"key": "log_variable", "value": "0.0"},
                                    {"key": "schema", "value": SCHEMA_NOTE}])
 

@@ -58,14 +58,15 @@ class Library:
 
     url: str
 
-    def __init__(self, url: str | os.PathLike[str] | None = None) -> None:
+    def __init__(self, url: str | os.PathLike[str] | None = None,
+                 domains: tuple[str, ...] | None = None, new: bool = False) -> None:
         self.url = resolve_url(url)
         self._where = display(self.url)
         reader, writer = make_engines(self.url)
         self._engine: Engine | None = reader
         self._sessions = Sessions(self.url, reader, writer)
         try:
-            schema.ensure(writer, self._where)
+            schema.ensure(writer, self._where, domains, new)
         except LibraryError:
             reader.dispose()
             raise
@@ -89,6 +90,20 @@ class Library:
         """
         return cls(url)
 
+    @classmethod
+    def create(cls, url: str | os.PathLike[str] | None = None,
+               domains: tuple[str, ...] | None = None) -> Library:
+        """Make a new library at ``url`` holding the primitives of ``domains`` (the core
+        language's always; None: the default domains); refused if one is there already."""
+        if domains is not None:
+            from hortus.domains import DomainError, parse_names
+
+            try:
+                domains = parse_names(domains)
+            except DomainError as e:
+                raise LibraryError(str(e)) from None
+        return cls(url, domains, new=True)
+
     def close(self) -> None:
         """Release the database connections; an in-memory library is gone afterwards."""
         if self._engine is not None:
@@ -111,6 +126,11 @@ class Library:
         return self._sessions(write)
 
     # ---------------------------------------------------------------- meta
+
+    def domains(self) -> tuple[str, ...]:
+        """The domains the library was made with."""
+        text = self.meta().get("domains", schema.OLD_DOMAINS)
+        return tuple(n for n in text.split(",") if n)
 
     def meta(self) -> dict[str, str]:
         """The library's settings: ``primitive_set``, ``log_variable``, schema notes, ..."""
@@ -324,7 +344,9 @@ class Library:
             def count(column: Any) -> int:
                 return int(s.scalar(select(func.count(column))) or 0)
 
+            domains = s.get(MetaRow, "domains")
             return {
+                "domains": (domains.value if domains is not None else schema.OLD_DOMAINS),
                 "routines": kinds,
                 "tasks": count(TaskRow.id),
                 "solved_tasks": int(s.scalar(select(func.count(SearchRow.task_id.distinct()))

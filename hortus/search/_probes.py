@@ -15,9 +15,8 @@ from collections.abc import Iterator, Sequence
 from itertools import product
 from typing import Any
 
-from hortus.lang.types import BOOL, INT, TCon, Type
-
-_DEFAULTS: dict[Type, tuple[Any, ...]] = {INT: (0, 1), BOOL: (False, True)}
+from hortus.eval.codecs import codec_of
+from hortus.lang.types import TCon, Type
 
 
 def values_of_type(t: Type, roots: Sequence[tuple[Any, Type]]) -> Iterator[Any]:
@@ -32,11 +31,8 @@ def values_of_type(t: Type, roots: Sequence[tuple[Any, Type]]) -> Iterator[Any]:
 
 
 def _defaults(t: Type) -> tuple[Any, ...]:
-    if t in _DEFAULTS:
-        return _DEFAULTS[t]
-    if isinstance(t, TCon) and t.name == "list":
-        return ((),)
-    return ()
+    found = codec_of(t)
+    return found.probes if found is not None else ()
 
 
 def probe_envs(binders: Sequence[Type], inputs: Sequence[Type], outputs: Type,

@@ -49,8 +49,6 @@ _OUTPUT_KEYS = ("output", "o")
 _JSONL_SUFFIXES = (".jsonl", ".ndjson")
 _TYPE_VARIABLE = re.compile(r"[a-z][0-9]*$")
 MAX_FILE_BYTES = 64 * 2**20  # a task file larger than this is refused, not read into memory
-BUNDLED = {"lists": "dreamcoder_list_tasks.json", "hortus-lists": "hortus_list_tasks.json"}
-
 
 class TaskFormatError(TaskError):
     """A task file that cannot be loaded; the message says where and what is wrong."""
@@ -477,16 +475,21 @@ def save_tasks(tasks: Iterable[Task], path: str | Path) -> None:
 
 
 def bundled(name: str) -> list[Task]:
-    """A task set shipped with hortus: ``"lists"`` is DreamCoder's 217 list tasks,
-    ``"hortus-lists"`` hortus's own list tasks (see :mod:`hortus.tasks.hortus_lists`).
+    """A task set shipped with a domain (:mod:`hortus.domains`): ``"lists"`` is DreamCoder's
+    217 list tasks, ``"hortus-lists"`` hortus's own list tasks (see
+    :mod:`hortus.tasks.hortus_lists`).
 
     An unknown name is a :class:`TaskError` that lists the known ones.
     """
-    if name not in BUNDLED:
-        known = ", ".join(repr(k) for k in sorted(BUNDLED))
+    from hortus.domains import task_sets
+
+    sets = task_sets()
+    if name not in sets:
+        known = ", ".join(repr(k) for k in sorted(sets))
         raise TaskError(f"no bundled task set {name!r}; known: {known}")
-    ref = resources.files("hortus.tasks").joinpath("data", BUNDLED[name])
-    return parse_tasks(ref.read_text(encoding="utf-8"), BUNDLED[name])
+    package, file = sets[name]
+    ref = resources.files(package).joinpath(*file.split("/"))
+    return parse_tasks(ref.read_text(encoding="utf-8"), file.split("/")[-1])
 
 
 # ---------------------------------------------------------------- helpers

@@ -7,7 +7,7 @@ import random
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from hortus.eval import sampler
+from hortus.eval import codecs
 from hortus.eval.sampler import Seeds, sample, sample_inputs
 from hortus.eval.values import to_external
 from hortus.lang.types import INT, TCon, parse_type, tlist
@@ -48,11 +48,17 @@ def test_a_new_value_type_plugs_in() -> None:
     colour = TCon("colour")
     seeds = Seeds.of([("red",), ("blue",)], [colour])
     assert sample(colour, seeds, random.Random(0)) in ("red", "blue")  # drawn from those seen
-    sampler.register("colour", lambda t, s, rng: "green")
+    class Colour(codecs.Codec):
+        name = "colour"
+
+        def sample(self, t: TCon, seeds: Seeds, rng: random.Random) -> str:
+            return "green"
+
+    codecs.register(Colour())
     try:
         assert sample(colour, seeds, random.Random(0)) == "green"
     finally:
-        del sampler.SAMPLERS["colour"]
+        del codecs._CODECS["colour"]
 
 
 def test_nested_and_structured_types() -> None:

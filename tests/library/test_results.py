@@ -69,7 +69,8 @@ def test_results_are_recorded(lib: Library) -> None:
     assert (rec.command, rec.status, rec.config, rec.stats) == ("solve", "done",
                                                                {"timeout": 1.0}, {"solved": 1})
     assert rec.finished_at is not None and rec.finished_at >= rec.started_at
-    assert lib.summary() == {"routines": {"primitive": len(lib.routines())}, "tasks": 2,
+    assert lib.summary() == {"domains": "lists,collections,text",
+                             "routines": {"primitive": len(lib.routines())}, "tasks": 2,
                              "solved_tasks": 1, "runs": 1, "searches": 2, "solutions": 2}
 
 

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
+from hortus.domains import task_sets
 from hortus.tasks import Task, bundled
 from hortus.tasks.hortus_lists import SEEN, TASKS, build, render
-from hortus.tasks.loaders import BUNDLED
 
 SPECS = {s.name: s for s in TASKS}
 
@@ -20,7 +20,8 @@ def tasks() -> list[Task]:
 
 
 def test_the_bundled_file_is_what_the_generator_writes() -> None:
-    shipped = resources.files("hortus.tasks").joinpath("data", BUNDLED["hortus-lists"])
+    package, file = task_sets()["hortus-lists"]
+    shipped = resources.files(package).joinpath(*file.split("/"))
     assert shipped.read_text(encoding="utf-8") == render(), (
         "run `python -m hortus.tasks.hortus_lists` after changing the task definitions")
 

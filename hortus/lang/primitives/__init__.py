@@ -1,10 +1,13 @@
-"""Built-in primitives, declared as data: one module per domain, each with a ``PRIMITIVES`` list."""
+"""Built-in primitives, declared as data: one module per table, each with a ``PRIMITIVES`` list.
+
+The core language's tables are every library's; the others belong to domains
+(:mod:`hortus.domains`)."""
 
 from hortus.lang.primitives._registry import (
-    DOMAINS,
     DREAMCODER_LISTS,
     PRIMITIVE_SETS,
     builtins,
+    domain_set,
     int_literal,
     lookup,
     prim,
@@ -13,10 +16,10 @@ from hortus.lang.primitives._registry import (
 )
 
 __all__ = [
-    "DOMAINS",
     "DREAMCODER_LISTS",
     "PRIMITIVE_SETS",
     "builtins",
+    "domain_set",
     "int_literal",
     "lookup",
     "prim",

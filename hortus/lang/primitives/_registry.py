@@ -1,17 +1,14 @@
-"""The registry of built-in primitives: one table per domain, gathered on first use."""
+"""The registry of built-in primitives: the core language's tables and every domain's,
+gathered on first use (:mod:`hortus.domains`)."""
 
 from __future__ import annotations
 
-import importlib
 import re
 from collections.abc import Callable
 from typing import Any
 
 from hortus.lang.program import Primitive
 from hortus.lang.types import INT, parse_type
-
-DOMAINS = ("arithmetic", "logic", "lists", "loops", "sorting", "pairs", "tables", "sets",
-           "graphs", "strings")
 
 
 def prim(name: str, tp: str, impl: Any, doc: str = "", lazy: bool = False) -> Primitive:
@@ -25,16 +22,11 @@ _INT_TEXT = re.compile(r"-?[0-9]+")
 
 
 def builtins() -> dict[str, Primitive]:
-    """Every built-in primitive by name, in domain order."""
+    """Every built-in primitive by name: the core language's, then every domain's."""
     if not _builtins:
-        table: dict[str, Primitive] = {}
-        for domain in DOMAINS:
-            module = importlib.import_module(f"hortus.lang.primitives.{domain}")
-            for p in module.PRIMITIVES:
-                if p.name in table:
-                    raise ValueError(f"primitive {p.name!r} is declared twice")
-                table[p.name] = p
-        _builtins.update(table)
+        from hortus.domains import primitives  # domains plug into the language
+
+        _builtins.update((p.name, p) for p in primitives())
     return _builtins
 
 
@@ -64,7 +56,8 @@ def lookup(name: str) -> Primitive:
 
 
 # Named primitive sets. "dreamcoder-lists" is DreamCoder's list DSL (bootstrapTarget_extra): the
-# 22 primitives under their DreamCoder names. "base" is what a new library starts with.
+# 22 primitives under their DreamCoder names. "base" is what a new library starts with when
+# it names no domains: the core and the default domains' primitives, and the literals 0-5.
 DREAMCODER_LISTS = (
     "map", "unfold", "range", "index", "fold", "length", "if", "+", "-", "empty", "cons", "car",
     "cdr", "empty?", "0", "1", "*", "mod", "gt?", "eq?", "is-prime", "is-square",
@@ -72,8 +65,18 @@ DREAMCODER_LISTS = (
 
 
 def _base() -> tuple[str, ...]:
+    from hortus.domains import default_names
+
+    return domain_set(default_names())
+
+
+def domain_set(domains: tuple[str, ...]) -> tuple[str, ...]:
+    """The primitives a library of ``domains`` starts with (core and theirs, literals 0-5)."""
+    from hortus.domains import primitives
+
     literals = tuple(str(i) for i in range(6))
-    return tuple(n for n in builtins() if n not in ("true", "false")) + literals
+    return tuple(p.name for p in primitives(domains) if p.name not in ("true", "false")) \
+        + literals
 
 
 PRIMITIVE_SETS: dict[str, Callable[[], tuple[str, ...]]] = {

@@ -8,7 +8,6 @@ import pytest
 
 from hortus.lang import infer, parse
 from hortus.lang.primitives import (
-    DOMAINS,
     DREAMCODER_LISTS,
     PRIMITIVE_SETS,
     builtins,
@@ -22,15 +21,18 @@ from hortus.lang.program import Primitive
 from hortus.lang.types import INT, Subst, arguments, parse_type, resolve, unify
 
 
-def test_every_domain_module_declares_its_primitives() -> None:
+def test_every_table_of_the_core_and_the_domains_declares_its_primitives() -> None:
+    from hortus.domains import CORE, domains
+
+    modules = [*(f"hortus.lang.primitives.{m}" for m in CORE),
+               *(m for d in domains().values() for m in d.primitives)]
     table = builtins()
-    for domain in DOMAINS:
-        module = importlib.import_module(f"hortus.lang.primitives.{domain}")
-        assert module.PRIMITIVES, domain
+    for name in modules:
+        module = importlib.import_module(name)
+        assert module.PRIMITIVES, name
         for p in module.PRIMITIVES:
             assert table[p.name] is p
-    assert len(table) == sum(len(importlib.import_module(f"hortus.lang.primitives.{d}")
-                                 .PRIMITIVES) for d in DOMAINS)
+    assert len(table) == sum(len(importlib.import_module(m).PRIMITIVES) for m in modules)
 
 
 def test_every_primitive_is_documented_and_consistent() -> None:

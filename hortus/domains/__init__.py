@@ -1,0 +1,156 @@
+"""Domains: everything one kind of data needs, registered rather than imported by name.
+
+A :class:`Domain` bundles the value codecs of the types it introduces (JSON in and out, the
+cost of writing a value out, probe values, and how to draw new values for ambiguity questions;
+:mod:`hortus.eval.codecs`), its primitive tables, and its bundled task sets. Built-in
+domains are listed in :data:`BUILTIN`; a package adds its own through the
+``hortus.domains`` entry-point group (``name = "package.module:DOMAIN"``).
+
+The core language (arithmetic, logic, lists, loops, sorting, pairs) belongs to no domain:
+every library has it. A library is created with the domains it uses (``hortus library init
+--domain lists,text``) and its grammar holds only their primitives; a library created
+without saying gets the domains marked ``default``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from importlib import metadata
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from hortus.eval.codecs import Codec
+    from hortus.lang.program import Primitive
+
+ENTRY_POINTS = "hortus.domains"
+# The language itself: primitive tables (modules of hortus.lang.primitives) every library has.
+CORE = ("arithmetic", "logic", "lists", "loops", "sorting", "pairs")
+BUILTIN = {
+    "lists": "hortus.domains.lists:DOMAIN",
+    "collections": "hortus.domains.collections:DOMAIN",
+    "text": "hortus.domains.text:DOMAIN",
+}
+
+
+class DomainError(ValueError):
+    """An unknown domain, or a plugin that does not load or clashes with another."""
+
+
+@dataclass(frozen=True)
+class Domain:
+    """One kind of data: its types' codecs, samplers, primitives and task sets."""
+
+    name: str
+    summary: str
+    primitives: tuple[str, ...] = ()  # modules (dotted paths) holding a PRIMITIVES table
+    codecs: tuple[Codec, ...] = ()  # of the types it introduces (they say how to sample too)
+    # bundled task set name -> (package, resource file) of a task file shipped with it
+    task_sets: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    default: bool = True  # part of a library created without naming its domains
+
+    def install(self) -> None:
+        """Register the domain's codecs (idempotent)."""
+        from hortus.eval import codecs
+
+        for c in self.codecs:
+            codecs.register(c)
+
+    def primitive_tables(self) -> list[list[Primitive]]:
+        return [_table(m) for m in self.primitives]
+
+
+_loaded: dict[str, Domain] = {}
+_loading: list[bool] = []  # non-empty while domains load (their modules may parse types)
+
+
+def domains() -> dict[str, Domain]:
+    """Every registered domain by name: the built-in ones, then plugins, installed."""
+    if not _loaded and not _loading:
+        _loading.append(True)
+        try:
+            _load()
+        finally:
+            _loading.clear()
+    return _loaded
+
+
+def _load() -> None:
+    found: dict[str, Domain] = {}
+    refs = dict(BUILTIN)
+    for ep in metadata.entry_points(group=ENTRY_POINTS):
+        if ep.name in refs and refs[ep.name] != ep.value:
+            raise DomainError(f"domain {ep.name!r} is registered twice: by {refs[ep.name]} "
+                              f"and by {ep.value}")
+        refs[ep.name] = ep.value
+    for name, ref in refs.items():
+        domain = _resolve(name, ref)
+        domain.install()
+        found[name] = domain
+    _loaded.update(found)
+
+
+def get(name: str) -> Domain:
+    found = domains().get(name)
+    if found is None:
+        raise DomainError(f"no domain named {name!r}; known: {', '.join(domains())}")
+    return found
+
+
+def default_names() -> tuple[str, ...]:
+    """The domains of a library created without naming them."""
+    return tuple(n for n, d in domains().items() if d.default)
+
+
+def parse_names(text: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    """Domain names from ``"lists,text"`` (or a list), checked, in registry order."""
+    names = [n.strip() for n in (text.split(",") if isinstance(text, str) else text)]
+    names = [n for n in names if n]
+    if not names:
+        raise DomainError("name at least one domain")
+    for n in names:
+        get(n)
+    return tuple(n for n in domains() if n in names)
+
+
+def primitives(names: tuple[str, ...] | None = None) -> list[Primitive]:
+    """The core primitives, then those of the domains ``names`` (None: every domain)."""
+    chosen = domains() if names is None else {n: get(n) for n in names}
+    tables = [_table(f"hortus.lang.primitives.{m}") for m in CORE]
+    for d in chosen.values():
+        tables += d.primitive_tables()
+    out: dict[str, Primitive] = {}
+    for table in tables:
+        for p in table:
+            if p.name in out and out[p.name] is not p:
+                raise DomainError(f"primitive {p.name!r} is declared twice")
+            out[p.name] = p
+    return list(out.values())
+
+
+def task_sets() -> dict[str, tuple[str, str]]:
+    """Every bundled task set: its name -> (package, resource file)."""
+    out: dict[str, tuple[str, str]] = {}
+    for d in domains().values():
+        out.update(d.task_sets)
+    return out
+
+
+def _resolve(name: str, ref: str) -> Domain:
+    module, _, attr = ref.partition(":")
+    try:
+        found = getattr(importlib.import_module(module), attr or "DOMAIN")
+    except (ImportError, AttributeError) as e:
+        raise DomainError(f"domain {name!r} ({ref}) does not load: {e}") from None
+    if not isinstance(found, Domain) or found.name != name:
+        raise DomainError(f"domain {name!r} ({ref}) is not a Domain named {name!r}")
+    return found
+
+
+def _table(module: str) -> list[Primitive]:
+    return list(importlib.import_module(module).PRIMITIVES)
+
+
+__all__ = ["BUILTIN", "CORE", "Domain", "DomainError", "default_names", "domains", "get",
+           "parse_names", "primitives", "task_sets"]

@@ -140,7 +140,7 @@ def test_bad_library_exits_2(tmp_path: Path) -> None:
     (["(lambda $0)", "[" * 900 + "]" * 900], "input 1: values nested deeper than 100 levels"),
     (["(lambda $0)", "[" * 100_000 + "]" * 100_000], "input 1: values nested too deeply"),
     (["(lambda $0)", '"\\ud800"'], 'input 1: "\\ud800" is not valid Unicode text'),
-    (["(lambda $0)", "[1.5]"], "input 1: 1.5 is not an integer"),
+    (["(lambda $0)", "[1, 1.5]"], "list mixes elements of types int and float"),
     (["(lambda (map set-intersect $0))", "[[7]]"], "holds functions"),
     (["(lambda (upper $0))", '"ab"'], 'input 1 should have type char, got "ab"\n'),
 ])

@@ -31,6 +31,7 @@ BUILTIN = {
     "lists": "hortus.domains.lists:DOMAIN",
     "collections": "hortus.domains.collections:DOMAIN",
     "text": "hortus.domains.text:DOMAIN",
+    "tensors": "hortus.domains.tensors:DOMAIN",
 }
 
 

@@ -20,7 +20,7 @@ from hortus.lang.types import STR, Fresh, Subst, TCon, Type, declare_constructor
 
 if TYPE_CHECKING:
     import random
-    from collections.abc import Iterable
+    from collections.abc import Callable, Iterable
 
     from hortus.eval.sampler import Seeds
 
@@ -29,7 +29,8 @@ class Codec:
     """The conversions of one type constructor's values; every method gets the full type."""
 
     name: ClassVar[str]  # the type constructor
-    arity: ClassVar[int] = 0  # ... and how many types it takes: list(t) 1, dict(k, v) 2
+    # ... and how many types it takes: list(t) 1, dict(k, v) 2, image(h, w[, c]) (2, 3)
+    arity: ClassVar[int | tuple[int, int]] = 0
     flat: ClassVar[bool] = False  # the run-time value is the plain value, and costs no steps
     probes: ClassVar[tuple[Any, ...]] = ()  # stand-in values for lambda probes
 
@@ -66,6 +67,11 @@ class Codec:
     def parts(self, v: Any, t: TCon) -> Iterable[tuple[Any, Type]]:
         """The values inside run-time ``v``, with their types (elements, components)."""
         return ()
+
+    def claim(self, v: Any) -> Type | None:
+        """The type of plain ``v`` when it is of a Python kind this codec owns (a float, an
+        array), for reading examples whose types are not given; else None."""
+        return None
 
     def sample(self, t: TCon, seeds: Seeds, rng: random.Random) -> Any:
         """A new run-time value of ground type ``t``, like the task's (``seeds``); by default
@@ -112,6 +118,17 @@ def _load_domains() -> None:
     domains()
 
 
+def claim(v: Any) -> Type | None:
+    """The type some codec gives the plain value ``v`` (see :meth:`Codec.claim`), or None."""
+    if not _domains_loaded:
+        _load_domains()
+    for c in _CODECS.values():
+        found = c.claim(v)
+        if found is not None:
+            return found
+    return None
+
+
 def is_flat(t: Type) -> bool:
     """Is a value of ``t`` the same inside and out, with nothing to pay to write it out?"""
     c = codec_of(t)
@@ -156,6 +173,17 @@ def draw(t: Type, seeds: Seeds, rng: random.Random) -> Any:
     from hortus.eval.sampler import sample
 
     return sample(t, seeds, rng)
+
+
+def seen_or_between(t: Type, seeds: Seeds, rng: random.Random, default: tuple[Any, Any],
+                    between: Callable[[Any, Any], Any]) -> Any:
+    """One of the task's values of ``t`` half the time, else ``between(lo, hi)`` over their
+    range (``default`` when the task holds none): numbers like the task's."""
+    seen = seeds.seen(t)
+    if seen and rng.random() < 0.5:
+        return rng.choice(seen)
+    lo, hi = (min(seen), max(seen)) if seen else default
+    return between(lo, hi)
 
 
 def length_range(seeds: Seeds, t: Type) -> tuple[int, int]:
@@ -217,12 +245,7 @@ class IntCodec(Codec):
         return v
 
     def sample(self, t: TCon, seeds: Seeds, rng: random.Random) -> Any:
-        """One of the task's ints half the time, else one in their range (0-9 if none)."""
-        seen = seeds.seen(t)
-        if seen and rng.random() < 0.5:
-            return int(rng.choice(seen))
-        lo, hi = (min(seen), max(seen)) if seen else (0, 9)
-        return rng.randint(lo, hi)
+        return seen_or_between(t, seeds, rng, (0, 9), rng.randint)
 
 
 class BoolCodec(Codec):

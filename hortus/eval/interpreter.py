@@ -28,6 +28,7 @@ from hortus.lang.types import (
     Fresh,
     Subst,
     TCon,
+    TVar,
     Type,
     UnificationError,
     arguments,
@@ -296,8 +297,11 @@ def _run(p: Program, inputs: Sequence[Any], budget: Budget | None,
             # directed by the type: [1, 2] may be a pair, a list of edges a graph, "a" a char
             unify_value(x, t, s, fresh)
             internal.append(to_internal(x, resolve(t, s)))
-        except (UnificationError, ValueTypeError):
-            (want,) = show_types(resolve(t, s))
+        except (UnificationError, ValueTypeError) as e:
+            expected = resolve(t, s)
+            if isinstance(expected, TVar) and isinstance(e, ValueTypeError):
+                raise TypeError(f"input {k + 1}: {e}") from None  # no type fits the value
+            (want,) = show_types(expected)
             raise TypeError(f"input {k + 1} should have type {want}, got {show_value(x)}"
                             ) from None
     out_type = _result_type(tp_inst, len(inputs), s)

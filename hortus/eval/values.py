@@ -8,11 +8,12 @@ Inside, a ``list(t)`` is a tuple, a ``pair`` a 2-tuple, a ``set`` a frozenset, a
 from __future__ import annotations
 
 import json
+import math
 import re
 import sys
 from typing import Any
 
-from hortus.eval.codecs import Codec, codec, codec_of, sorted_plain
+from hortus.eval.codecs import Codec, claim, codec, codec_of, sorted_plain
 from hortus.lang.runtime import Graph, HDict, charge
 from hortus.lang.types import (
     BOOL,
@@ -81,10 +82,10 @@ def _position(text: str, token: str) -> int:
 
 
 def check_plain(v: Any, values: bool = True) -> None:
-    """Refuse what no value of a task may hold: null, fractions, nesting deeper than
-    :data:`MAX_VALUE_DEPTH`, text that is not valid Unicode (a lone surrogate).
+    """Refuse what no value of a task may hold: null, numbers that are not finite, nesting
+    deeper than :data:`MAX_VALUE_DEPTH`, text that is not valid Unicode (a lone surrogate).
 
-    Without ``values`` (plain data, not a task's values), null and fractions are fine.
+    Without ``values`` (plain data, not a task's values), null and any float are fine.
     """
     stack = [(v, 0)]
     while stack:
@@ -92,12 +93,10 @@ def check_plain(v: Any, values: bool = True) -> None:
         if not values and (x is None or isinstance(x, float)):
             continue
         if x is None:
-            raise ValueTypeError("null is not a hortus value (values are integers, booleans, "
+            raise ValueTypeError("null is not a hortus value (values are numbers, booleans, "
                                  "strings, lists and objects)")
-        if isinstance(x, float):
-            raise ValueTypeError(f"{show_value(x)} is not an integer; hortus has no "
-                                 f"floating-point values (values are integers, booleans, "
-                                 f"strings, lists and objects)")
+        if isinstance(x, float) and not math.isfinite(x):
+            raise ValueTypeError(f"{x!r} is not a finite number")
         if isinstance(x, str):
             if not _is_text(x):
                 raise ValueTypeError(f"{show_value(x)} is not valid Unicode text (it holds a "
@@ -175,6 +174,9 @@ def _value_type(v: Any, fresh: Fresh, s: Subst) -> Type:
             _unify_elements(k, _value_type(key, fresh, s), s, "dict's keys", v)
             _unify_elements(val, _value_type(x, fresh, s), s, "dict's values", v)
         return tdict(k, val)
+    claimed = claim(v)  # a domain's value: a float, an array
+    if claimed is not None:
+        return claimed
     raise ValueTypeError(f"unsupported value {show_value(v)} of Python type "
                          f"{type(v).__name__}")
 

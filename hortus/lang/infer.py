@@ -97,6 +97,7 @@ class _Checker:
     def __init__(self) -> None:
         self.fresh = Fresh()
         self.s: Subst = {}
+        self.holes: dict[str, Type] = {}  # a named hole is one module: one type everywhere
 
     def go(self, p: Program, env: list[Type], path: Path) -> Type:
         if isinstance(p, Apply):
@@ -117,8 +118,22 @@ class _Checker:
             except ProgramTypeError as e:  # point into the body, not at the routine
                 raise ProgramTypeError(e.reason, (*path, 0, *e.path)) from None
         if isinstance(p, Hole):
-            return self.fresh.var() if p.tp is None else self.fresh.instantiate(p.tp)
+            return self.hole(p, path)
         raise ProgramTypeError(f"not a program node: {p!r}", path)
+
+    def hole(self, p: Hole, path: Path) -> Type:
+        t = self.fresh.var() if p.tp is None else self.fresh.instantiate(p.tp)
+        if p.name is None:
+            return t
+        first = self.holes.setdefault(p.name, t)
+        try:
+            unify(first, t, self.s)
+        except UnificationError:
+            shown = show_types(resolve(first, self.s), resolve(t, self.s))
+            raise ProgramTypeError(f"hole ??{p.name} is used as {shown[1]} here but as "
+                                   f"{shown[0]} elsewhere: one named hole is one module, of "
+                                   f"one type", path) from None
+        return t
 
     def apply(self, p: Apply, env: list[Type], path: Path) -> Type:
         tf = self.go(p.f, env, (*path, 0))

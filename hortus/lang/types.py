@@ -52,37 +52,55 @@ BOOL = TCon("bool")
 CHAR = TCon("char")
 STR = TCon("str")
 GRAPH = TCon("graph")
-TENSOR = TCon("tensor")  # reserved for neural modules
-IMAGE = TCon("image")  # reserved for perception tasks
 
-# Constructors and their arities. ``tensor`` and ``image`` are declared so that typed holes for
-# neural modules can name them today.
-CONSTRUCTORS: dict[str, int] = {
-    "int": 0,
-    "bool": 0,
-    "char": 0,
-    "str": 0,
-    "graph": 0,
-    "tensor": 0,
-    "image": 0,
-    "list": 1,
-    "set": 1,
-    "dict": 2,
-    "pair": 2,
-    "tuple3": 3,
-    ARROW: 2,
+# Constructors and how many type arguments they take (least, most). Domains declare more
+# (:class:`hortus.eval.codecs.Codec`): ``float``, ``tensor(10)``, ``image(28, 28)``, ... A
+# number in type text is a *dimension*, a type of its own (``TCon("28")``): types of values
+# with a shape carry it, and unify like any other type.
+CONSTRUCTORS: dict[str, tuple[int, int]] = {
+    "int": (0, 0),
+    "bool": (0, 0),
+    "char": (0, 0),
+    "str": (0, 0),
+    "graph": (0, 0),
+    "list": (1, 1),
+    "set": (1, 1),
+    "dict": (2, 2),
+    "pair": (2, 2),
+    "tuple3": (3, 3),
+    ARROW: (2, 2),
 }
 
 
-def declare_constructor(name: str, arity: int) -> None:
-    """Make ``name`` a type constructor taking ``arity`` types (a domain's new type; see
-    :class:`hortus.eval.codecs.Codec`). Declaring one again with another arity is refused."""
+def dimension(n: int) -> TCon:
+    """The type-level number ``n`` (a dimension of a tensor or an image)."""
+    return TCon(str(n))
+
+
+def dimension_of(t: Type) -> int | None:
+    """The number a dimension type stands for; None for any other type."""
+    if isinstance(t, TCon) and not t.args and t.name.isdigit():
+        return int(t.name)
+    return None
+
+
+def declare_constructor(name: str, arity: int | tuple[int, int]) -> None:
+    """Make ``name`` a type constructor taking ``arity`` types, or between ``arity[0]`` and
+    ``arity[1]`` (a domain's new type; see :class:`hortus.eval.codecs.Codec`). Declaring one
+    again with another arity is refused."""
     if not _NAME.fullmatch(name) or name == ARROW:
         raise ValueError(f"{name!r} cannot name a type constructor")
+    bounds = (arity, arity) if isinstance(arity, int) else arity
     known = CONSTRUCTORS.get(name)
-    if known is not None and known != arity:
-        raise ValueError(f"type constructor {name!r} takes {known} argument(s), not {arity}")
-    CONSTRUCTORS[name] = arity
+    if known is not None and known != bounds:
+        raise ValueError(f"type constructor {name!r} takes {_arity(known)} argument(s), "
+                         f"not {_arity(bounds)}")
+    CONSTRUCTORS[name] = bounds
+
+
+def _arity(bounds: tuple[int, int]) -> str:
+    least, most = bounds
+    return str(least) if least == most else f"{least} to {most}"
 
 
 _domains_asked = False
@@ -195,6 +213,7 @@ class TypeSyntaxError(ValueError):
     """Raised for type text that cannot be parsed; names the position."""
 
 
+MAX_DIMENSION_DIGITS = 9  # a dimension (tensor(10), image(28, 28)) below a billion
 MAX_TYPE_DEPTH = 128  # type text nested deeper is refused: well past any real type
 
 
@@ -204,7 +223,7 @@ def _cut(text: str, limit: int = 80) -> str:
 
 
 _NAME = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:-(?!>)[A-Za-z0-9_]+)*")
-_TOKEN = re.compile(r"\s*(->|[A-Za-z_][A-Za-z0-9_]*(?:-(?!>)[A-Za-z0-9_]+)*|[(),])")
+_TOKEN = re.compile(r"\s*(->|[A-Za-z_][A-Za-z0-9_]*(?:-(?!>)[A-Za-z0-9_]+)*|[0-9]+|[(),])")
 _DREAMCODER = re.compile(r"^(list|set)-of-(.+)$")
 
 
@@ -295,19 +314,25 @@ class _TypeParser:
             for name in reversed(wrappers):
                 inner = TCon(name, (inner,))
             return inner
+        if tok.isdigit():
+            if len(tok) > MAX_DIMENSION_DIGITS:
+                raise TypeSyntaxError(f"dimension {_cut(tok, 20)} at column {at + 1} is too "
+                                      f"large in type {_cut(self.text)}")
+            return TCon(tok)  # a dimension
         if _is_constructor(tok):
-            arity = CONSTRUCTORS[tok]
+            least, most = CONSTRUCTORS[tok]
             args: list[Type] = []
-            if arity:
+            if most:
                 self.expect("(")
                 args.append(self.arrow_type())
                 while self.peek() == ",":
                     self.i += 1
                     args.append(self.arrow_type())
                 self.expect(")")
-                if len(args) != arity:
-                    raise TypeSyntaxError(f"{tok} takes {arity} type argument(s), got {len(args)} "
-                                          f"at column {at + 1} in type {_cut(self.text)}")
+                if not least <= len(args) <= most:
+                    raise TypeSyntaxError(f"{tok} takes {_arity((least, most))} type "
+                                          f"argument(s), got {len(args)} at column {at + 1} "
+                                          f"in type {_cut(self.text)}")
             return TCon(tok, tuple(args))
         if tok[0].islower() or tok[0] == "_":
             return TVar(tok)

@@ -123,6 +123,19 @@ class CFG:
         config = self.config
         if config.grow_types <= 0:
             return []
+        # Depends on the routines' types, not their weights: a recognition model's grammar
+        # for each task has the same answer, computed once.
+        key = (tuple(prod.tp for prod in self.grammar.productions), self.request,
+               frozenset(universe), config.grow_types, config.grow_size)
+        found = _GROWN.get(key)
+        if found is None:
+            if len(_GROWN) >= 256:
+                _GROWN.clear()
+            found = _GROWN[key] = self._rank_grown(universe)
+        return found
+
+    def _rank_grown(self, universe: set[Type]) -> list[Type]:
+        config = self.config
         own: set[Type] = set()
         for t in (*self.inputs, self.output):
             _ground_subterms(t, own)
@@ -385,12 +398,14 @@ class _Shared:
 
 
 _IDS = count()
+_GROWN: dict[tuple[Any, ...], list[Type]] = {}
 _SHARED: dict[tuple[frozenset[Type], float], _Shared] = {}
 
 
 def clear_shared() -> None:
     """Forget what compiled grammars share (for benchmarks that time compiling)."""
     _SHARED.clear()
+    _GROWN.clear()
 
 
 def _shared(universe: frozenset[Type], penalty: float) -> _Shared:

@@ -39,6 +39,7 @@ from hortus.lang.types import (
     show_types,
     unify,
 )
+from hortus.tasks._arrays import ArrayFile, resolve_arrays
 from hortus.tasks.task import Example, Task, TaskError, quoted
 
 Pointer = tuple[str | int, ...]  # where a value sits inside a task object, as JSON keys/indexes
@@ -101,11 +102,16 @@ def load_tasks(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> list[Task]:
         line = data.count(b"\n", 0, e.start) + 1
         raise TaskFormatError(source, f"not valid UTF-8: byte 0x{data[e.start]:02x} at offset "
                                       f"{e.start}", line=line) from None
-    return parse_tasks(text, source)
+    return parse_tasks(text, source, ArrayFile.beside(Path(path)))
 
 
-def parse_tasks(text: str, source: str = "<string>") -> list[Task]:
-    """Tasks from the text of a file: JSON (a list, one task, ``{"tasks": [...]}``) or JSONL."""
+def parse_tasks(text: str, source: str = "<string>", arrays: ArrayFile | None = None
+                ) -> list[Task]:
+    """Tasks from the text of a file: JSON (a list, one task, ``{"tasks": [...]}``) or JSONL.
+
+    A value ``{"$array": "name"}`` is the array ``name`` of ``arrays`` (the ``.npz`` file
+    beside the task file, which :func:`load_tasks` finds).
+    """
     if not text.strip():
         raise TaskFormatError(source, "empty file: no tasks")
     try:
@@ -114,9 +120,9 @@ def parse_tasks(text: str, source: str = "<string>") -> list[Task]:
         raise TaskFormatError(source, "values nested too deeply") from None
     except ValueError as e:
         if _looks_like_jsonl(text):
-            return _parse_jsonl(text, source)
+            return _parse_jsonl(text, source, arrays)
         raise _json_error(source, e) from None
-    return _parse_json(doc, text, source)
+    return _parse_json(doc, text, source, arrays)
 
 
 def _json_error(source: str, e: ValueError, line: int | None = None) -> TaskFormatError:
@@ -139,7 +145,7 @@ def _looks_like_jsonl(text: str) -> bool:
         return False
 
 
-def _parse_json(doc: Any, text: str, source: str) -> list[Task]:
+def _parse_json(doc: Any, text: str, source: str, arrays: ArrayFile | None) -> list[Task]:
     items, prefix = _task_list(doc, text, source)
     if not items:
         raise TaskFormatError(source, "no tasks: the list is empty")
@@ -147,7 +153,7 @@ def _parse_json(doc: Any, text: str, source: str) -> list[Task]:
     tasks: list[Task] = []
     for k, obj in enumerate(items):
         try:
-            tasks.append(_task(obj, stem, k + 1))
+            tasks.append(_task(obj, stem, k + 1, arrays))
         except _Problem as p:
             at = p.at if prefix is None else (*prefix, k, *p.at)
             raise TaskFormatError(source, p.detail, line=_line_at(text, at), index=k + 1,
@@ -178,7 +184,7 @@ def _task_list(doc: Any, text: str, source: str) -> tuple[list[Any], Pointer | N
                                   f"at the top level, got {got}")
 
 
-def _parse_jsonl(text: str, source: str) -> list[Task]:
+def _parse_jsonl(text: str, source: str, arrays: ArrayFile | None) -> list[Task]:
     stem = _stem(source)
     tasks: list[Task] = []
     lines: list[int] = []
@@ -193,7 +199,7 @@ def _parse_jsonl(text: str, source: str) -> list[Task]:
             raise _json_error(source, e, line=n) from None
         index = len(tasks) + 1
         try:
-            tasks.append(_task(obj, stem, index))
+            tasks.append(_task(obj, stem, index, arrays))
         except _Problem as p:
             raise TaskFormatError(source, p.detail, line=n, index=index, name=p.name) from None
         lines.append(n)
@@ -232,7 +238,7 @@ def task_from_json(obj: Any, source: str, index: int, line: int | None = None) -
         raise TaskFormatError(source, p.detail, line=line, index=index, name=p.name) from None
 
 
-def _task(obj: Any, stem: str, index: int) -> Task:
+def _task(obj: Any, stem: str, index: int, arrays: ArrayFile | None = None) -> Task:
     if not isinstance(obj, dict):
         raise _Problem((), f"expected a task object, got {_kind(obj)}")
     name = obj.get("name", f"{stem}-{index}")
@@ -253,7 +259,7 @@ def _task(obj: Any, stem: str, index: int) -> Task:
         examples: list[Example] = []
         places: list[list[Pointer]] = []
         for k, ex in enumerate(raw):
-            example, where = _example(ex, k)
+            example, where = _example(ex, k, arrays)
             examples.append(example)
             places.append(where)
         request = _check_types(examples, places, declared)
@@ -317,7 +323,7 @@ def _parse(text: str, at: Pointer) -> Type:
     return t
 
 
-def _example(ex: Any, k: int) -> tuple[Example, list[Pointer]]:
+def _example(ex: Any, k: int, arrays: ArrayFile | None) -> tuple[Example, list[Pointer]]:
     """One example and where each of its values sits (inputs first, then the output)."""
     what = f"example {k + 1}"
     here: Pointer = ("examples", k)
@@ -351,9 +357,15 @@ def _example(ex: Any, k: int) -> tuple[Example, list[Pointer]]:
     else:
         places, inputs = [(*here, key)], (ex[key],)
     places.append((*here, out))
+    values = []
     for at, v in zip(places, (*inputs, ex[out]), strict=True):
-        _check_plain(v, at, _value_name(k, places, at))
-    return Example(inputs, ex[out]), places
+        what = _value_name(k, places, at)
+        _check_plain(v, at, what)
+        try:
+            values.append(resolve_arrays(v, arrays))
+        except ValueError as e:
+            raise _Problem(at, f"{what}: {e}") from None
+    return Example(tuple(values[:-1]), values[-1]), places
 
 
 def _value_name(k: int, places: list[Pointer], at: Pointer) -> str:

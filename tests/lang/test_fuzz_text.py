@@ -22,6 +22,7 @@ _program_tokens = st.sampled_from([
 ]) | st.text(max_size=3)
 _type_tokens = st.sampled_from([
     "list", "set", "dict", "pair", "tuple3", "int", "bool", "char", "str", "graph", "tensor",
+    "image", "float", "28", "0", "9" * 12, "colour",
     "(", "(", ")", ")", ",", "->", "-", "t", "t0", "a", "_", "Foo", "list-of-", "set-of-",
     "list-of-int", " ", "\n", "\ud800", "[", "→",
 ]) | st.text(max_size=2)

@@ -6,7 +6,7 @@ import pytest
 
 from hortus.lang import ProgramTypeError, infer, parse, typecheck_text
 from hortus.lang.program import Index, Lambda, Routine
-from hortus.lang.types import INT, parse_type, tlist
+from hortus.lang.types import INT, canonical, parse_type, tlist
 
 
 def type_of(text: str) -> str:
@@ -197,3 +197,17 @@ def test_types_nested_deeper_than_inference_can_follow_are_a_type_error() -> Non
         typecheck_text(text)
     with pytest.raises(ProgramTypeError, match="types nest too deeply to infer"):
         parse(text).type  # noqa: B018
+
+
+def test_a_named_hole_has_one_type_wherever_it_is_used() -> None:
+    # one module, shared weights: both arguments go through the same ??digit
+    assert str(canonical(infer(parse("(lambda (lambda (+ (??digit $0) (??digit $1))))")))) \
+        == "t0 -> t0 -> int"
+    assert str(canonical(infer(parse("(lambda (lambda (+ (?? $0) (?? $1))))")))) \
+        == "t0 -> t1 -> int"  # unnamed holes are separate
+    with pytest.raises(ProgramTypeError, match="argument 1 of \\?\\?f should have type int but "
+                                               "true has type bool"):
+        infer(parse("(lambda (pair (??f 1) (??f true)))"))
+    with pytest.raises(ProgramTypeError, match="hole \\?\\?f is used as bool -> int here but "
+                                               "as int -> int elsewhere"):
+        infer(parse("(lambda (pair (??f[int -> int] 1) (??f[bool -> int] true)))"))

@@ -10,11 +10,9 @@ from hortus.lang.types import (
     BOOL,
     CHAR,
     GRAPH,
-    IMAGE,
     INT,
     MAX_TYPE_DEPTH,
     STR,
-    TENSOR,
     Fresh,
     Subst,
     TCon,
@@ -44,7 +42,9 @@ from hortus.lang.types import (
 A, B, C = TVar("a"), TVar("b"), TVar("c")
 
 type_vars = st.sampled_from(["t0", "t1", "t2", "a", "b", "_1", "v3", "elem_type"]).map(TVar)
-ground_atoms = st.sampled_from([INT, BOOL, CHAR, STR, GRAPH, TENSOR, IMAGE])
+ground_atoms = st.sampled_from([INT, BOOL, CHAR, STR, GRAPH, TCon("float"),
+                                TCon("tensor", (TCon("10"),)),
+                                TCon("image", (TCon("28"), TCon("28")))])
 
 
 def _compound(inner: st.SearchStrategy[Type]) -> st.SearchStrategy[Type]:

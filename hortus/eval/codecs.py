@@ -15,7 +15,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any, ClassVar
 
-from hortus.lang.runtime import HDict, charge, hdict
+from hortus.lang.runtime import charge, hdict
 from hortus.lang.types import STR, Fresh, Subst, TCon, Type, declare_constructor
 
 if TYPE_CHECKING:
@@ -367,5 +367,6 @@ class PairCodec(Codec):
 for _codec in (IntCodec(), BoolCodec(), ListCodec(), PairCodec()):
     register(_codec)
 
-__all__ = ["Codec", "HDict", "charge_all", "codec", "codec_of", "hashable", "is_flat",
-           "register", "sorted_plain"]
+__all__ = ["Codec", "as_json", "bad", "charge_all", "charge_value", "claim", "codec",
+           "codec_of", "draw", "external", "hashable", "internal", "is_flat", "length_range",
+           "register", "seen_or_between", "sorted_plain", "unify_into"]

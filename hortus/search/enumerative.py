@@ -35,6 +35,7 @@ class EnumeratorConfig:
     lambda_equivalence: bool = True  # prune lambda bodies that agree on probe environments
     explore: float = 3.0  # nats past the best fit searched for fits that behave differently
     explore_time: float = 2.0  # ... for at most this many times the time the best took
+    explore_floor: float = 0.5  # ... or this many seconds, if more (a fast fit gets a look too)
     samples: int = 16  # inputs drawn like the examples' to tell behaviours apart (0: none)
     ranking: str = "posterior"  # how fits are ordered: prior, posterior or mass (ambiguity.py)
     fail_penalty: float = 1.0  # nats of posterior lost per sampled input a program raises on
@@ -160,7 +161,8 @@ class EnumerativeSearcher(Searcher):
 
         It goes to level ``last`` (where the first search stopped) within the deadline
         ("cut" if not), then up to ``explore`` nats further for at most ``explore_time``
-        times what the first search took ("complete" if it gets there, else "explored").
+        times what the first search took, or ``explore_floor`` seconds if that is more
+        ("complete" if it gets there, else "explored").
         When the fit is ``fragile`` (it hinges on a single example), it was likely a
         coincidence, and others are likely near: it explores ``fragile_explore`` times as far
         and as long.
@@ -181,7 +183,8 @@ class EnumerativeSearcher(Searcher):
         en.on_solution = record
         now = time.perf_counter()
         scale = config.fragile_explore if fragile else 1.0
-        explore_until = min(deadline, now + scale * max(0.2, config.explore_time * (now - start)))
+        explore_until = min(deadline, now + scale * max(config.explore_floor,
+                                                         config.explore_time * (now - start)))
         done, ended = 0, "complete"
         try:
             for level in range(1, last + round(scale * config.explore / config.quantum) + 1):

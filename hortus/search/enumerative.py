@@ -124,7 +124,7 @@ class EnumerativeSearcher(Searcher):
                 if samples and config.explore > 0 and first is not None:
                     space = self._version_space(cfg, task, samples, budget, search_deadline,
                                                 first + config.slack, start, found,
-                                                bool(loo))
+                                                bool(loo), en.tried)
         verdict = judge(task, found, samples, config.ranking, config.fail_penalty, deadline)
         ranked = verdict.ranked
         stats: dict[str, Any] = {"terms": en.terms, "pruned": en.pruned, "level": level,
@@ -155,7 +155,7 @@ class EnumerativeSearcher(Searcher):
 
     def _version_space(self, cfg: CFG, task: Task, samples: list[tuple[Any, ...]],
                        budget: SearchBudget, deadline: float, last: int, start: float,
-                       found: list[Candidate], fragile: bool) -> str:
+                       found: list[Candidate], fragile: bool, tried_before: int) -> str:
         """Search again with the sampled inputs riding along, adding to ``found`` the most
         probable fit of every behaviour on them; says how far it got.
 
@@ -172,13 +172,14 @@ class EnumerativeSearcher(Searcher):
         en = self._enumerator(cfg, envs, target, budget, deadline,
                               [tuple(reversed(xs)) for xs in samples])
         n = len(envs)
-        best: dict[tuple[Any, ...], Prog] = {}
+        # each behaviour's best fit: (program, seconds and programs tried until it came)
+        best: dict[tuple[Any, ...], tuple[Prog, float, int]] = {}
 
         def record(prog: Prog, vals: tuple[Any, ...]) -> None:
             key = vals[n:]
             kept = best.get(key)
-            if kept is None or term_logp(prog) > term_logp(kept):
-                best[key] = prog
+            if kept is None or term_logp(prog) > term_logp(kept[0]):
+                best[key] = (prog, time.perf_counter() - start, tried_before + en.tried)
 
         en.on_solution = record
         now = time.perf_counter()
@@ -197,11 +198,10 @@ class EnumerativeSearcher(Searcher):
         except Stop:
             ended = "explored" if done >= last else "cut"
         seen = {c.program for c in found}
-        elapsed = time.perf_counter() - start
-        for prog in best.values():
+        for prog, when, tried in best.values():
             program = en.to_program(prog)
             if program not in seen:
-                found.append(Candidate(program, term_logp(prog), elapsed, en.tried))
+                found.append(Candidate(program, term_logp(prog), when, tried))
         return ended
 
 

@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING, Any
 from hortus.domains import Domain
 from hortus.eval.codecs import (
     Codec,
+    ElementsCodec,
     as_json,
     bad,
     charge_all,
     draw,
     external,
+    flat_or_str,
     hashable,
     internal,
-    is_flat,
     length_range,
     sorted_plain,
     unify_into,
@@ -36,51 +37,27 @@ if TYPE_CHECKING:
     from hortus.eval.sampler import Seeds
 
 
-def _flat_or_str(t: Type) -> bool:
-    return is_flat(t) or t == STR
-
-
-class SetCodec(Codec):
+class SetCodec(ElementsCodec):
     """``set(t)``: a frozenset inside; a list of its elements (or a set) outside."""
 
     name = "set"
-    arity = 1
+    accepts = (list, tuple, set, frozenset)
+    expected = "a set (or a list of its elements)"
 
-    def _check(self, v: Any) -> None:
-        if not isinstance(v, list | tuple | set | frozenset):
-            raise bad("a set (or a list of its elements)", v)
-
-    def unify(self, v: Any, t: TCon, s: Subst, fresh: Fresh) -> None:
-        self._check(v)
-        for x in v:
-            unify_into(x, t.args[0], s, fresh)
-
-    def to_internal(self, v: Any, t: TCon) -> Any:
-        self._check(v)
-        return frozenset(internal(x, t.args[0]) for x in v)
+    def build(self, xs: Iterable[Any]) -> Any:
+        return frozenset(xs)
 
     def to_external(self, v: Any, t: TCon) -> Any:
         elem = t.args[0]
-        if _flat_or_str(elem):
+        if flat_or_str(elem):
             return set(v)
         return {hashable(external(x, elem)) for x in v}
 
     def to_json(self, v: Any, t: TCon) -> Any:
         elem = t.args[0]
-        if _flat_or_str(elem):
+        if flat_or_str(elem):
             return sorted_plain(list(v))
         return sorted_plain([as_json(x, elem) for x in v])
-
-    def charge(self, v: Any, t: TCon) -> None:
-        charge(len(v))
-        charge_all(v, t.args[0])
-
-    def parts(self, v: Any, t: TCon) -> Iterable[tuple[Any, Type]]:
-        return ((x, t.args[0]) for x in v)
-
-    def sample(self, t: TCon, seeds: Seeds, rng: random.Random) -> Any:
-        lo, hi = length_range(seeds, t)
-        return frozenset(draw(t.args[0], seeds, rng) for _ in range(rng.randint(lo, hi)))
 
 
 class DictCodec(Codec):

@@ -97,7 +97,7 @@ def register(codec: Codec) -> Codec:
 def codec(name: str) -> Codec | None:
     """The codec of type constructor ``name``, or None; domains load on the first miss."""
     found = _CODECS.get(name)
-    if found is None and not _domains_loaded:
+    if found is None:
         _load_domains()
         found = _CODECS.get(name)
     return found
@@ -107,12 +107,8 @@ def codec_of(t: Type) -> Codec | None:
     return codec(t.name) if isinstance(t, TCon) else None
 
 
-_domains_loaded = False
-
-
 def _load_domains() -> None:
-    global _domains_loaded
-    _domains_loaded = True
+    """Install every domain's codecs (loaded once; later calls find them loaded)."""
     from hortus.domains import domains
 
     domains()
@@ -120,8 +116,7 @@ def _load_domains() -> None:
 
 def claim(v: Any) -> Type | None:
     """The type some codec gives the plain value ``v`` (see :meth:`Codec.claim`), or None."""
-    if not _domains_loaded:
-        _load_domains()
+    _load_domains()
     for c in _CODECS.values():
         found = c.claim(v)
         if found is not None:
@@ -262,39 +257,34 @@ class BoolCodec(Codec):
         return rng.random() < 0.5
 
 
-def _flat_or_str(t: Type) -> bool:
+def flat_or_str(t: Type) -> bool:
+    """Are values of ``t`` written out as they are (so a container of them is copied whole)?"""
     return is_flat(t) or t == STR
 
 
-class ListCodec(Codec):
-    """``list(t)``: a tuple inside."""
+class ElementsCodec(Codec):
+    """A container of elements of its one type argument: ``list(t)``, ``set(t)``, ..."""
 
-    name = "list"
     arity = 1
-    probes = ((),)
+    accepts: ClassVar[tuple[type, ...]] = (list, tuple)  # plain values it reads
+    expected: ClassVar[str] = "a list"  # ... as an error message says it
+
+    def build(self, xs: Iterable[Any]) -> Any:
+        """The run-time container of run-time elements ``xs``."""
+        raise NotImplementedError
+
+    def _check(self, v: Any) -> None:
+        if not isinstance(v, self.accepts):
+            raise bad(self.expected, v)
 
     def unify(self, v: Any, t: TCon, s: Subst, fresh: Fresh) -> None:
-        if not isinstance(v, list | tuple):
-            raise bad("a list", v)
+        self._check(v)
         for x in v:
             unify_into(x, t.args[0], s, fresh)
 
     def to_internal(self, v: Any, t: TCon) -> Any:
-        if not isinstance(v, list | tuple):
-            raise bad("a list", v)
-        return tuple(internal(x, t.args[0]) for x in v)
-
-    def to_external(self, v: Any, t: TCon) -> Any:
-        elem = t.args[0]
-        if _flat_or_str(elem):
-            return list(v)
-        return [external(x, elem) for x in v]
-
-    def to_json(self, v: Any, t: TCon) -> Any:
-        elem = t.args[0]
-        if _flat_or_str(elem):
-            return list(v)
-        return [as_json(x, elem) for x in v]
+        self._check(v)
+        return self.build(internal(x, t.args[0]) for x in v)
 
     def charge(self, v: Any, t: TCon) -> None:
         charge(len(v))
@@ -305,7 +295,29 @@ class ListCodec(Codec):
 
     def sample(self, t: TCon, seeds: Seeds, rng: random.Random) -> Any:
         lo, hi = length_range(seeds, t)
-        return tuple(draw(t.args[0], seeds, rng) for _ in range(rng.randint(lo, hi)))
+        return self.build(draw(t.args[0], seeds, rng) for _ in range(rng.randint(lo, hi)))
+
+
+class ListCodec(ElementsCodec):
+    """``list(t)``: a tuple inside."""
+
+    name = "list"
+    probes = ((),)
+
+    def build(self, xs: Iterable[Any]) -> Any:
+        return tuple(xs)
+
+    def to_external(self, v: Any, t: TCon) -> Any:
+        elem = t.args[0]
+        if flat_or_str(elem):
+            return list(v)
+        return [external(x, elem) for x in v]
+
+    def to_json(self, v: Any, t: TCon) -> Any:
+        elem = t.args[0]
+        if flat_or_str(elem):
+            return list(v)
+        return [as_json(x, elem) for x in v]
 
     def mutate(self, v: Any, t: TCon, seeds: Seeds, rng: random.Random) -> Any:
         """Shuffled, or an element dropped, duplicated (a tie), replaced, swapped or added."""
@@ -367,6 +379,7 @@ class PairCodec(Codec):
 for _codec in (IntCodec(), BoolCodec(), ListCodec(), PairCodec()):
     register(_codec)
 
-__all__ = ["Codec", "as_json", "bad", "charge_all", "charge_value", "claim", "codec",
-           "codec_of", "draw", "external", "hashable", "internal", "is_flat", "length_range",
-           "register", "seen_or_between", "sorted_plain", "unify_into"]
+__all__ = ["Codec", "ElementsCodec", "as_json", "bad", "charge_all", "charge_value", "claim",
+           "codec", "codec_of", "draw", "external", "flat_or_str", "hashable", "internal",
+           "is_flat", "length_range", "register", "seen_or_between", "sorted_plain",
+           "unify_into"]

@@ -103,15 +103,10 @@ def _arity(bounds: tuple[int, int]) -> str:
     return str(least) if least == most else f"{least} to {most}"
 
 
-_domains_asked = False
-
-
 def _is_constructor(name: str) -> bool:
-    """Is ``name`` a type constructor? Domains declare theirs: the first name not known yet
-    loads them (so a task file may say ``list(colour)`` before anything else did)."""
-    global _domains_asked
-    if name not in CONSTRUCTORS and not _domains_asked:
-        _domains_asked = True
+    """Is ``name`` a type constructor? Domains declare theirs: a name not known yet loads
+    them first (once; so a task file may say ``list(colour)`` before anything else did)."""
+    if name not in CONSTRUCTORS:
         from hortus.domains import domains  # domains plug into the language
 
         domains()

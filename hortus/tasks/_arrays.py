@@ -29,6 +29,11 @@ class ArrayFile:
         npz = task_file.with_suffix(".npz")
         return cls(npz) if npz.is_file() else None
 
+    def close(self) -> None:
+        if self._zip is not None:
+            self._zip.close()
+            self._zip = None
+
     def get(self, name: str) -> Any:
         """The array ``name``; ValueError saying why it cannot be had."""
         found = self._read.get(name)

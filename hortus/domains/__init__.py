@@ -32,6 +32,7 @@ BUILTIN = {
     "collections": "hortus.domains.collections:DOMAIN",
     "text": "hortus.domains.text:DOMAIN",
     "tensors": "hortus.domains.tensors:DOMAIN",
+    "digits": "hortus.domains.digits:DOMAIN",
 }
 
 
@@ -50,6 +51,7 @@ class Domain:
     # bundled task set name -> (package, resource file) of a task file shipped with it
     task_sets: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     default: bool = True  # part of a library created without naming its domains
+    requires: tuple[str, ...] = ()  # domains whose types or primitives this one builds on
 
     def install(self) -> None:
         """Register the domain's codecs (idempotent)."""
@@ -110,9 +112,14 @@ def parse_names(text: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
     names = [n for n in names if n]
     if not names:
         raise DomainError("name at least one domain")
-    for n in names:
-        get(n)
-    return tuple(n for n in domains() if n in names)
+    wanted: set[str] = set()
+    todo = list(names)
+    while todo:
+        n = todo.pop()
+        if n not in wanted:
+            wanted.add(n)
+            todo.extend(get(n).requires)
+    return tuple(n for n in domains() if n in wanted)
 
 
 def primitives(names: tuple[str, ...] | None = None) -> list[Primitive]:

@@ -8,7 +8,8 @@ curried one-argument callables. Compilation dispatches on the node type through 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from functools import lru_cache
 from typing import Any
 
@@ -166,8 +167,38 @@ def _compile_routine(p: Program, depth: int) -> Closure:
     return _const(value)
 
 
+# What each named hole denotes while a program runs: a trained module's function, a latent
+# variable while training, a fitted constant. Read at run time, so compiled programs stay cached.
+FILLERS: dict[str, Any] = {}
+
+
+@contextmanager
+def filling(values: dict[str, Any]) -> Iterator[None]:
+    """Run programs with the named holes in ``values`` filled (restored afterwards)."""
+    saved = dict(FILLERS)
+    FILLERS.update(values)
+    try:
+        yield
+    finally:
+        FILLERS.clear()
+        FILLERS.update(saved)
+
+
 def _compile_hole(p: Program, depth: int) -> Closure:
-    raise CompileError(f"cannot run a program with an unfilled hole {p}")
+    assert isinstance(p, Hole)
+    name = p.name
+    if name is None:
+        raise CompileError(f"cannot run a program with an unfilled hole {p}")
+    fillers = FILLERS
+
+    def fill(env: Env) -> Any:
+        try:
+            return fillers[name]
+        except KeyError:
+            raise CompileError(f"the hole ??{name} has no module or value: train the program "
+                               f"(hortus.train) or fill it from the library first") from None
+
+    return fill
 
 
 _COMPILERS: dict[type, Callable[[Program, int], Closure]] = {

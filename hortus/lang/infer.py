@@ -50,6 +50,19 @@ def infer(program: Program, env: Sequence[Type] = (), request: Type | None = Non
     return canonical(resolve(t, checker.s))
 
 
+def hole_types(program: Program, request: Type | None = None) -> dict[str, Type]:
+    """The type of each named hole of ``program`` (checked against ``request`` if given)."""
+    checker = _Checker()
+    t = checker.go(program, [], ())
+    if request is not None:
+        try:
+            unify(t, checker.fresh.instantiate(request), checker.s)
+        except UnificationError:
+            raise ProgramTypeError(f"program has type {canonical(resolve(t, checker.s))}, "
+                                   f"but {request} was requested") from None
+    return {name: canonical(resolve(h, checker.s)) for name, h in checker.holes.items()}
+
+
 def typecheck(program: Program, request: Type | None = None) -> Type:
     """:func:`infer`, where types nested deeper than Python's recursion limit lets inference
     follow are a :class:`ProgramTypeError` too.

@@ -14,7 +14,8 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
 from hortus.lang.parse import ROUTINE_NAME
-from hortus.lang.program import Primitive, Program, Routine, show
+from hortus.lang.program import Hole, Primitive, Program, Routine, show
+from hortus.lang.types import Type
 from hortus.library import convert, schema
 from hortus.library.codec import dumps, encode_examples, task_digest
 from hortus.library.engine import (
@@ -163,6 +164,27 @@ class Library:
         with self._session(write=True) as s:
             return convert.routine(self._insert_routine(s, row))
 
+    def add_module(self, name: str, tp: Type, weights: bytes, provenance: Mapping[str, Any]
+                   ) -> RoutineRecord:
+        """Add a trained neural module: a routine of kind ``neural`` (its body the typed hole
+        ``??name[tp]``) and its weights, the blob ``module:name``, in one transaction.
+
+        ``weights`` must be a well-formed safetensors file (see ``hortus.train.modules``).
+        """
+        from hortus._safetensors import check_safetensors
+
+        row = _checked_routine(NewRoutine(Hole(tp, name), name, 0.0, provenance))
+        row.kind = "neural"
+        try:
+            check_safetensors(weights)
+        except ValueError as e:
+            raise LibraryError(f"the weights of module {name!r} are not safetensors: {e}"
+                               ) from None
+        with self._session(write=True) as s:
+            record = convert.routine(self._insert_routine(s, row))
+            _write_blob(s, f"module:{name}", weights, "module", {"routine": name})
+            return record
+
     def _insert_routine(self, s: Session, row: RoutineRow) -> RoutineRow:
         if s.scalar(select(RoutineRow.id).where(RoutineRow.name == row.name)) is not None:
             raise LibraryError(f"library {self._where} already has a routine named {row.name!r}")
@@ -196,6 +218,16 @@ class Library:
                     raise LibraryError(f"library {self._where} uses the primitive {r.name!r}, "
                                        f"which this hortus does not have") from None
                 productions.append(Production(p, p.tp, r.weight))
+            elif r.kind == "neural" and r.body is not None:
+                try:
+                    hole = parse(r.body)
+                except ProgramSyntaxError as e:
+                    raise LibraryError(f"library {self._where}: neural routine {r.name!r} is "
+                                       f"damaged: {e}") from None
+                if not isinstance(hole, Hole) or hole.name != r.name or hole.tp is None:
+                    raise LibraryError(f"library {self._where}: neural routine {r.name!r} is "
+                                       f"not a typed hole of its name: {r.body}")
+                productions.append(Production(hole, hole.tp, r.weight))
             elif r.kind == "invented" and r.body is not None:
                 try:
                     routine = Routine(parse(r.body), r.name)
@@ -255,8 +287,12 @@ class Library:
             label = f" {program.name!r}" if program.name else ""
             raise LibraryError(f"the grammar has the routine{label} {text}, which library "
                                f"{self._where} does not; add it with add_routine first")
+        if isinstance(program, Hole):
+            row = by_body.get(show(program))
+            if row is not None and row.kind == "neural":
+                return row
         raise LibraryError(f"the grammar has a production {show(program)} that is neither a "
-                           f"primitive nor a routine")
+                           f"primitive nor a routine of the library")
 
     # ---------------------------------------------------------------- tasks, runs and results
 

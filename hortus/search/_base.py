@@ -72,6 +72,7 @@ class SearchResult:
     alternatives: list[Candidate] = field(default_factory=list)  # fit, but behave differently
     question: Question | None = None  # an input the fits disagree on, and their answers
     leave_one_out: list[LeaveOneOut] = field(default_factory=list)  # examples it hinges on
+    trained: Any = None  # the best program with its holes' trained networks (hortus.train)
 
     @property
     def solved(self) -> bool:

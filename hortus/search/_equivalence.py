@@ -92,6 +92,8 @@ class ValueEnumerator(Enumerator):
         # Leave-one-out: example index -> the first (cheapest) program that is wrong on that
         # example only; None when not tracked.
         self.near_misses: dict[int, Prog] | None = None
+        # Called with every complete program of a new behaviour (hybrid search's skeletons).
+        self.on_new: Callable[[Prog, Vector], None] | None = None
         self._probes: dict[tuple[Any, ...], list[Env] | None] = {}
         # One table per environment: equal list values found by different terms are stored once.
         self._interned: list[dict[Any, Any]] = [{} for _ in self.envs]
@@ -175,8 +177,11 @@ class ValueEnumerator(Enumerator):
                                       for table, v in zip(intern, vals, strict=True)])
         seen.add(vals)  # type: ignore[arg-type]
         out.append(term)
-        if is_start and self.near_misses is not None:
-            self._near_miss(term.prog, vals)  # type: ignore[arg-type]
+        if is_start:
+            if self.near_misses is not None:
+                self._near_miss(term.prog, vals)  # type: ignore[arg-type]
+            if self.on_new is not None:
+                self.on_new(term.prog, vals)  # type: ignore[arg-type]
         self.tick()
 
     def _near_miss(self, prog: Prog, vals: Vector) -> None:

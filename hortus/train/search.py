@@ -1,0 +1,442 @@
+"""Searching hybrid programs: the structure by enumeration, the neural holes by training.
+
+For a task whose inputs hold images or tensors, :class:`HybridSearcher` adds to the grammar one
+hole per such input type (``??n0[image(28, 28) -> int]``: a network that reads one and answers
+a class) and enumerates *skeletons*, complete programs that call a hole, most probable first
+(top-down, best-first over the compiled grammar). Training every skeleton is what makes
+HOUDINI slow; here a skeleton has to pass three cheap tests first:
+
+1. **consistency**: on a sample of examples, some latent values must give the observed output:
+   exactly, from the lifted circuit's support (``(?n0 $0)`` cannot output 15 when the hole
+   answers 0-9), or by abduction with every value equally likely when the program does not
+   lift;
+2. **novelty**: run with random latent values (a fixed hash of the input), its outputs must
+   differ from every skeleton kept before: ``(+ (h $0) (h $1))`` and ``(+ (h $1) (h $0))``
+   behave alike for every network, so only the more probable one is trained (observational
+   equivalence, as the enumerator prunes, with the network abstracted away);
+3. **a short training run** on a subsample ranks the survivors by accuracy on held-aside
+   examples; only the best is trained in full, from its short run's weights.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import itertools
+import math
+import random
+import time
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
+
+from hortus.lang.program import Apply, Hole, Index, Lambda, Program
+from hortus.lang.runtime import EvalError
+from hortus.lang.types import TCon, Type, arguments, arrow, dimension_of, show_type
+from hortus.prior.cfg import CFG, NonTerminal, Rule
+from hortus.prior.grammar import Grammar, Production
+from hortus.search._base import Candidate, SearchBudget, Searcher, SearchResult
+from hortus.tasks.task import Task
+from hortus.train import abduction, lifted
+from hortus.train.trainer import (
+    Example,
+    Module,
+    TrainConfig,
+    TrainedProgram,
+    TrainError,
+    train,
+)
+
+INT = TCon("int")
+
+
+@dataclass(frozen=True)
+class HybridConfig:
+    classes: int = 10  # values each hole answers (0..classes-1)
+    max_size: int = 7  # largest skeleton, in grammar rules
+    skeletons: int = 400  # most skeletons looked at
+    candidates: int = 4  # skeletons given a short training run
+    rank_share: float = 0.1  # of the time budget, for each short run
+    rank_examples: int = 400  # examples a short run trains on
+    sample: int = 40  # examples the consistency and novelty tests run on
+    consistent: float = 0.9  # share of the sample a skeleton must be able to explain
+    min_accuracy: float = 0.5  # held-aside accuracy for the task to count as solved
+    seed: int = 0
+
+
+def perceptual_types(request: Type) -> list[Type]:
+    """The array types (images, tensors of known shape) inside the request's inputs."""
+    found: list[Type] = []
+
+    def go(t: Type) -> None:
+        if isinstance(t, TCon):
+            if t.name in ("image", "tensor") and all(dimension_of(a) for a in t.args):
+                if t not in found:
+                    found.append(t)
+                return
+            for a in t.args:
+                go(a)
+
+    for a in arguments(request):
+        go(a)
+    return found
+
+
+def holes_for(request: Type, known: dict[str, Module] | None = None) -> list[Hole]:
+    """A hole per array type of the request: a known (library) module of that type when there
+    is one, else a new one, ``??n0``, ``??n1``, ..."""
+    by_type = {m.tp: name for name, m in (known or {}).items()}
+    out = []
+    for i, t in enumerate(perceptual_types(request)):
+        tp = arrow(t, INT)
+        out.append(Hole(tp, by_type.get(tp, f"n{i}")))
+    return out
+
+
+# ------------------------------------------------------------------ perception first
+
+
+def _perceptual(t: Type) -> bool:
+    return isinstance(t, TCon) and t.name in ("image", "tensor")
+
+
+def latent_type(t: Type) -> Type | None:
+    """``t`` with each array read as the class its hole gives it: ``image -> int``, a list of
+    them a list of ints; None where arrays sit deeper than that."""
+    if _perceptual(t):
+        return INT
+    if isinstance(t, TCon) and t.name == "list" and t.args and _perceptual(t.args[0]):
+        return TCon("list", (INT,))
+    if isinstance(t, TCon) and any(latent_type(a) != a for a in t.args):
+        return None
+    return t
+
+
+def _latent_value(x: Any, t: Type, value: Any) -> Any:
+    if _perceptual(t):
+        return value(x)
+    if isinstance(t, TCon) and t.name == "list" and t.args and _perceptual(t.args[0]):
+        from hortus.eval.values import to_internal
+
+        return to_internal([value(e) for e in x], TCon("list", (INT,)))
+    return x
+
+
+def _perceive(var: Program, t: Type, hole: dict[Type, Hole]) -> Program:
+    if _perceptual(t):
+        return Apply(hole[t], var)
+    if isinstance(t, TCon) and t.name == "list" and t.args and _perceptual(t.args[0]):
+        from hortus.lang.primitives import lookup
+
+        return Apply(Apply(lookup("map"), Lambda(Apply(hole[t.args[0]], Index(0)))), var)
+    return var
+
+
+def compose(latent: Program, request: Type, holes: list[Hole]) -> Program:
+    """The hybrid program that reads each array input through its hole, then runs the
+    program ``latent`` on the classes (beta-reduced: ``(+ (??n0 $1) (??n0 $0))``)."""
+    from hortus.lang.rewrite import beta_normal
+
+    by_type = {h.tp.args[0]: h for h in holes if isinstance(h.tp, TCon)}
+    args = arguments(request)
+    n = len(args)
+    body: Program = latent
+    for k, t in enumerate(args):
+        body = Apply(body, _perceive(Index(n - 1 - k), t, by_type))
+    for _ in range(n):
+        body = Lambda(body)
+    return beta_normal(body)
+
+
+def latent_programs(task: Task, grammar: Grammar, holes: list[Hole], sample: list[Example],
+                    classes: int, seconds: float, limit: int) -> list[tuple[Program, float]]:
+    """Programs over the holes' classes, each of a behaviour of its own on random classes,
+    cheapest first: found by the value enumerator (observational equivalence), with the task's
+    inputs read as random classes (a hash of each array) in place of a network's answers."""
+    from hortus.eval.budget import Budget
+    from hortus.lang.runtime import METER
+    from hortus.search._enumerator import Stop, term_logp
+    from hortus.search._equivalence import ValueEnumerator
+
+    types = [latent_type(t) for t in arguments(task.request)]
+    out_type = latent_type(task.output)
+    if out_type != task.output or any(t is None for t in types):
+        return []
+    request = arrow(*[t for t in types if t is not None], out_type)
+    envs = []
+    for seed in (11, 12):
+        def value(x: Any, seed: int = seed) -> int:
+            return hash((seed, x)) % classes
+
+        for xs, _ in sample[:12]:
+            envs.append(tuple(reversed([_latent_value(x, t, value) for x, t in
+                                        zip(xs, arguments(task.request), strict=True)])))
+    cfg = CFG(grammar, request)
+    deadline = time.perf_counter() + seconds
+    target = tuple(object() for _ in envs)
+    en = ValueEnumerator(cfg, envs, target, deadline=deadline)
+    found: list[tuple[Program, float]] = []
+
+    def note(prog: Any, vals: Any) -> None:
+        if len(found) < limit:
+            found.append((compose(en.to_program(prog), task.request, holes), term_logp(prog)))
+
+    en.on_new = note
+    with Budget(steps=1000, time=seconds + 1.0).active():
+        METER.deadline = deadline + 1.0
+        try:
+            level = 0
+            while len(found) < limit and time.perf_counter() < deadline:
+                level += 1
+                en.pool(cfg.start, level)
+        except Stop:
+            pass
+    return found
+
+
+# ------------------------------------------------------------------ top-down enumeration
+
+
+def skeletons(cfg: CFG, max_size: int) -> Iterator[tuple[Program, float]]:
+    """Complete programs of ``cfg`` with their log prior, most probable first, of at most
+    ``max_size`` rules (best-first search over leftmost derivations)."""
+    tick = itertools.count()
+    Item = tuple[NonTerminal, int]
+    heap: list[tuple[float, int, tuple[tuple[Rule, int], ...], tuple[Item, ...]]] = [
+        (0.0, next(tick), (), ((cfg.start, 0),))]
+    while heap:
+        cost, _, done, todo = heapq.heappop(heap)
+        if not todo:
+            yield _rebuild(done, len(cfg.inputs)), -cost
+            continue
+        (nt, binders), rest = todo[0], todo[1:]
+        for rule in cfg.rules(nt):
+            size = len(done) + 1 + len(rule.args) + len(rest)
+            if size > max_size or rule.logp == -math.inf:
+                continue
+            new = tuple(zip(rule.args, rule.binders, strict=True))
+            heapq.heappush(heap, (cost - rule.logp, next(tick), (*done, (rule, binders)),
+                                  (*new, *rest)))
+
+
+def _rebuild(done: tuple[tuple[Rule, int], ...], n_inputs: int) -> Program:
+    pos = 0
+
+    def go() -> Program:
+        nonlocal pos
+        rule, binders = done[pos]
+        pos += 1
+        if rule.head is None:
+            node: Program = Index(rule.index)
+        else:
+            node = rule.head
+            for _ in rule.args:
+                node = Apply(node, go())
+        for _ in range(binders):
+            node = Lambda(node)
+        return node
+
+    body = go()
+    for _ in range(n_inputs):
+        body = Lambda(body)
+    return body
+
+
+# ------------------------------------------------------------------ the cheap tests
+
+
+def _explains(program: Program, holes: list[str], ex: Example, classes: int) -> bool:
+    """Can some latent values make ``program`` give ``ex``'s output?"""
+    xs, y = ex
+    slots: dict[abduction.Key, int] = {}
+
+    def leaf(key: abduction.Key, x: Any) -> Any:
+        if lifted.has_latent(x):
+            raise lifted.NotLiftable("a hole reads another hole's output")
+        return lifted.leaf(slots.setdefault(key, len(slots)))
+
+    support = tuple(range(classes))
+    try:
+        out = abduction.run_with(lifted.lift(program), xs, holes, leaf)
+        found = lifted.terms(out, y)
+        if found is None:
+            return False
+        for t in found:
+            values = lifted.support(t.shape, [support] * len(t.slots))
+            if t.observed not in values:
+                return False
+        return True
+    except lifted.NotLiftable:
+        pass
+    except EvalError:
+        return False
+    uniform = [(v, 0.0) for v in support]
+    return abduction.abduce(program, xs, y, holes, lambda k, x: uniform, tries=300) is not None
+
+
+def _reads_all(program: Program, request: Type) -> bool:
+    """Does ``program`` read every input that holds arrays?"""
+    n = len(arguments(request))
+    body = program
+    for _ in range(n):
+        if not isinstance(body, Lambda):
+            return False
+        body = body.body
+    used = body.free_indices()
+    return all(n - 1 - k in used for k, t in enumerate(arguments(request))
+               if latent_type(t) != t)
+
+
+def _fingerprint(program: Program, holes: list[str], sample: list[Example], classes: int
+                 ) -> tuple[Any, ...]:
+    """Outputs on the sample with latent values drawn by a fixed hash of each input."""
+    out: list[Any] = []
+    for seed in (1, 2):
+        def value(key: abduction.Key, x: Any, seed: int = seed) -> int:
+            digest = hashlib.blake2b(repr((seed, key[0], hash(key[1]))).encode(),
+                                     digest_size=4).digest()
+            return int.from_bytes(digest, "little") % classes
+
+        for xs, _ in sample:
+            try:
+                out.append(_key(abduction.run_with(program, xs, holes, value)))
+            except EvalError:
+                out.append("error")
+    return tuple(out)
+
+
+def _key(v: Any) -> Any:
+    if isinstance(v, list):
+        return tuple(_key(x) for x in v)
+    try:
+        hash(v)
+    except TypeError:
+        return repr(v)
+    return v
+
+
+# ------------------------------------------------------------------ the searcher
+
+
+def _copy(m: Module) -> Module:
+    import copy
+
+    return Module(m.name, m.tp, m.arch, copy.deepcopy(m.net))
+
+
+class HybridSearcher(Searcher):
+    """Skeletons by enumeration, holes by training (see the module's docstring)."""
+
+    name = "hybrid"
+
+    def __init__(self, config: HybridConfig | None = None,
+                 train_config: TrainConfig | None = None,
+                 modules: dict[str, Module] | None = None) -> None:
+        self.config = config or HybridConfig()
+        self.train_config = train_config or TrainConfig(classes=self.config.classes)
+        self.modules = dict(modules or {})  # trained modules to reuse (from a library)
+        self.trained: TrainedProgram | None = None
+        self.ranked: list[dict[str, Any]] = []
+
+    @classmethod
+    def from_options(cls, options: dict[str, Any]) -> HybridSearcher:
+        known = set(HybridConfig.__dataclass_fields__)
+        unknown = sorted(set(options) - known)
+        if unknown:
+            raise ValueError(f"hybrid takes the options {sorted(known)}, not {unknown}")
+        return cls(HybridConfig(**options))
+
+    def search(self, task: Task, grammar: Grammar, budget: SearchBudget) -> SearchResult:
+        start = time.perf_counter()
+        cfg_ = self.config
+        holes = holes_for(task.request, self.modules)
+        if not holes:
+            raise TrainError(f"task {task.name!r} has no image or tensor inputs for a neural "
+                             f"hole to read (its type is {show_type(task.request)})")
+        names = [h.name for h in holes if h.name]
+        envs, outs = task.internal
+        examples: list[Example] = [(tuple(reversed(env)), y) for env, y in
+                                   zip(envs, outs, strict=True)]
+        rng = random.Random(cfg_.seed)
+        sample = rng.sample(examples, min(cfg_.sample, len(examples)))
+        kept: list[tuple[Program, float]] = []
+        seen: set[tuple[Any, ...]] = set()
+        looked = 0
+        screen_until = start + budget.timeout * 0.25
+        proposals = latent_programs(task, grammar, holes, sample, cfg_.classes,
+                                    budget.timeout * 0.05, cfg_.skeletons)
+        if not proposals:  # arrays in the output, or deeper: skeletons top-down
+            prods = [*grammar.productions, *(Production(h, h.tp or INT, 0.0) for h in holes)]
+            cfg = CFG(replace(grammar, productions=tuple(prods)), task.request)
+            proposals = list(itertools.islice(skeletons(cfg, cfg_.max_size), cfg_.skeletons))
+        # A program that ignores an input the task gives is less likely: those that read
+        # every array input come first, each group cheapest first.
+        proposals.sort(key=lambda pl: not _reads_all(pl[0], task.request))
+        for program, logp in proposals:
+            looked += 1
+            if len(kept) >= cfg_.candidates or time.perf_counter() > screen_until:
+                break
+            if not any(isinstance(n, Hole) for n in program.walk()):
+                continue
+            ok = sum(_explains(program, names, ex, cfg_.classes) for ex in sample)
+            if ok < cfg_.consistent * len(sample):
+                continue
+            fp = _fingerprint(program, names, sample, cfg_.classes)
+            if fp in seen:
+                continue
+            seen.add(fp)
+            kept.append((program, logp))
+        stats: dict[str, Any] = {"skeletons": looked, "candidates": [str(p) for p, _ in kept]}
+        if not kept:
+            return SearchResult(task.name, [], looked, time.perf_counter() - start, None, stats)
+        # the short runs: each on the same subsample, for a share of the budget
+        subsample = rng.sample(examples, min(cfg_.rank_examples, len(examples)))
+        best: tuple[float, float, Program, TrainedProgram] | None = None
+        self.ranked = []
+        for program, logp in kept:
+            fit = self._rank(program, task, subsample, budget.timeout * cfg_.rank_share)
+            if fit is None:
+                continue
+            acc = fit.report.accuracy if fit.report else 0.0
+            self.ranked.append({"program": str(program), "logprior": logp, "accuracy": acc})
+            if best is None or (acc, logp) > (best[0], best[1]):
+                best = (acc, logp, program, fit)
+        stats["ranked"] = self.ranked
+        if best is None:
+            return SearchResult(task.name, [], looked, time.perf_counter() - start, None, stats)
+        _, logp, program, fit = best
+        left = budget.timeout - (time.perf_counter() - start)
+        stats["ranking_seconds"] = time.perf_counter() - start
+        if left > 1:
+            full = replace(self.train_config, seconds=left)
+            fit = train(program, task.request, examples, full, modules=fit.modules)
+            if fit.report is not None and fit.report.reached is not None:
+                stats["reached"] = stats["ranking_seconds"] + fit.report.reached
+        self.trained = fit
+        report = fit.report
+        stats["train"] = report.to_json() if report else None
+        elapsed = time.perf_counter() - start
+        solved = report is not None and report.accuracy >= cfg_.min_accuracy
+        found = [Candidate(program, logp, elapsed, looked)] if solved else []
+        result = SearchResult(task.name, found, looked, elapsed, None, stats)
+        result.trained = fit
+        return result
+
+    def _rank(self, program: Program, task: Task, subsample: list[Example], seconds: float
+              ) -> TrainedProgram | None:
+        """A short run of ``program`` on the subsample; with only known (library) modules, no
+        training at all: their accuracy as they are."""
+        from hortus.train.trainer import holes_of
+
+        try:
+            names = holes_of(program, task.request)
+        except (TrainError, TypeError):
+            return None
+        known = {n: _copy(self.modules[n]) for n in names if n in self.modules}
+        short = replace(self.train_config, seconds=seconds, check_every=25)
+        if len(known) == len(names):
+            short = replace(short, steps=0)
+        try:
+            return train(program, task.request, subsample, short, modules=known)
+        except (TrainError, TypeError):
+            return None

@@ -1,0 +1,465 @@
+"""Training a program's holes from the task's own outputs (never labels of the parts).
+
+:func:`train` takes a program with named neural holes and input/output examples, builds each
+hole's network from its type (``hortus.train.templates``), and fits them all at once:
+
+- examples whose trace lifts (``hortus.train.lifted``) contribute the exact log-likelihood of
+  their observed output under the networks' distributions;
+- the others contribute the cross-entropy of abduced latent values
+  (``hortus.train.abduction``): the most probable values that make their output right.
+
+A tenth of the examples (at least one) is kept aside to choose the best weights seen; the
+result is a :class:`TrainedProgram`, callable like a program.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import math
+import random
+import time
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from hortus.eval.interpreter import filling
+from hortus.lang.infer import hole_types
+from hortus.lang.program import Hole, Program
+from hortus.lang.runtime import EvalError
+from hortus.lang.types import Type, show_type
+from hortus.train import abduction, lifted
+from hortus.train.templates import Architecture, architecture_for, build, logits
+
+if TYPE_CHECKING:
+    import torch
+    from torch import nn
+
+Example = tuple[tuple[Any, ...], Any]  # run-time inputs in argument order, output
+
+
+class TrainError(ValueError):
+    """A program that cannot be trained: no holes, a loss that is not a number, ..."""
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    seconds: float = 60.0  # wall-clock limit of the whole fit
+    steps: int = 3000  # most optimiser steps
+    batch: int = 32  # examples per step
+    lr: float = 3e-3
+    seed: int = 0
+    classes: int = 10  # values an int-valued hole ranges over (0..classes-1)
+    width: int = 64
+    method: str = "auto"  # "auto": lift what lifts, abduce the rest; "lift"; "abduce"
+    tries: int = 256  # program runs per example to abduce its latent values
+    check_every: int = 50  # steps between looks at the held-aside examples
+    target: float | None = None  # note when the held-aside accuracy reaches it
+    stop_at_target: bool = False  # and stop there
+    patience: int = 0  # stop after this many looks without progress (0: never)
+    threads: int = 0  # torch threads (0: the cores free now)
+
+
+@dataclass
+class Module:
+    """A hole's network: its architecture and weights, and how class indices read as values."""
+
+    name: str
+    tp: Type
+    arch: Architecture
+    net: nn.Module
+
+    def value(self, index: int) -> Any:
+        v = self.arch.classes[index]
+        return bool(v) if self.arch.head == "bool" else v
+
+    def index(self, value: Any) -> int:
+        return self.arch.classes.index(int(value))
+
+
+@dataclass
+class Report:
+    method: str  # "lift", "abduce" or "lift+abduce"
+    steps: int = 0
+    seconds: float = 0.0
+    lifted: int = 0  # training examples trained through the lifted semantics
+    abduced: int = 0  # ... by abduction
+    impossible: int = 0  # ... whose output no latent values can give
+    held_aside: int = 0
+    accuracy: float = 0.0  # on the held-aside examples, with the best weights
+    reached: float | None = None  # seconds until the held-aside accuracy reached the target
+    reached_examples: int | None = None  # training examples seen until then
+    losses: list[float] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {"method": self.method, "steps": self.steps, "seconds": round(self.seconds, 3),
+                "lifted": self.lifted, "abduced": self.abduced, "impossible": self.impossible,
+                "held_aside": self.held_aside, "accuracy": self.accuracy,
+                "reached": self.reached, "reached_examples": self.reached_examples}
+
+
+class TrainedProgram:
+    """A program whose holes are filled by trained networks; call it like a program."""
+
+    def __init__(self, program: Program, modules: dict[str, Module],
+                 report: Report | None = None) -> None:
+        self.program, self.modules, self.report = program, modules, report
+        self._memo: dict[abduction.Key, Any] = {}
+
+    def __call__(self, *inputs: Any) -> Any:
+        from hortus.eval.interpreter import run
+
+        with filling(self.fillers()):
+            return run(self.program, list(inputs))
+
+    def __repr__(self) -> str:
+        return f"TrainedProgram({self.program})"
+
+    def fillers(self) -> dict[str, Callable[[Any], Any]]:
+        """Each hole as a function: the network's most probable value (memoised per input)."""
+        return {name: self._predictor(m) for name, m in self.modules.items()}
+
+    def _predictor(self, m: Module) -> Callable[[Any], Any]:
+        memo = self._memo
+
+        def predict(x: Any) -> Any:
+            key = abduction.key_of(m.name, x)
+            if key not in memo:
+                self.prepare(m.name, [x])
+            return memo[key]
+
+        return predict
+
+    def prepare(self, name: str, xs: Sequence[Any]) -> None:
+        """Predict the hole ``name`` on many inputs at once (a batch), for later calls."""
+        import torch
+
+        m = self.modules[name]
+        new = [x for x in xs if abduction.key_of(name, x) not in self._memo]
+        for start in range(0, len(new), 512):
+            chunk = new[start:start + 512]
+            with torch.no_grad():
+                best = logits(m.arch, m.net, chunk).argmax(1).tolist()
+            for x, i in zip(chunk, best, strict=True):
+                self._memo[abduction.key_of(name, x)] = m.value(i)
+
+    def run(self, inputs: Sequence[Any]) -> Any:
+        """The output on run-time ``inputs`` (argument order); EvalError when it fails."""
+        from hortus.eval.budget import Budget
+        from hortus.eval.interpreter import evaluate
+
+        with filling(self.fillers()):
+            return evaluate(self.program, inputs, Budget(time=5.0))
+
+    def accuracy(self, examples: Sequence[Example]) -> float:
+        """The fraction of ``examples`` whose output the program gets exactly."""
+        if not examples:
+            return 0.0
+        for name, m in self.modules.items():
+            self.prepare(name, [x for ex in examples for x in _parts(ex[0], m.arch)])
+        right = 0
+        for xs, y in examples:
+            with contextlib.suppress(EvalError):
+                right += abduction._same(self.run(xs), y)
+        return right / len(examples)
+
+
+def _parts(inputs: Sequence[Any], arch: Architecture) -> list[Any]:
+    """The values in ``inputs`` (and in lists of them) a hole of ``arch`` could read."""
+    found: list[Any] = []
+    want = "set" if arch.encoder == "set" else "one"
+    for x in inputs:
+        if want == "one" and hasattr(x, "shape") and x.shape == arch.shape[:len(x.shape)]:
+            found.append(x)
+        elif isinstance(x, list):
+            found.extend(_parts(x, arch) if want == "one" else [])
+    return found
+
+
+def holes_of(program: Program, request: Type) -> dict[str, Type]:
+    """The named holes of ``program`` and their types under ``request``."""
+    names = {n.name for n in program.walk() if isinstance(n, Hole)}
+    if None in names:
+        raise TrainError(f"{program} has a hole without a name: name each hole (??digit) so "
+                         f"that it can be trained")
+    if not names:
+        raise TrainError(f"{program} has no holes to train")
+    types = hole_types(program, request)
+    return {n: types[n] for n in sorted(n for n in names if n is not None)}
+
+
+def train(program: Program, request: Type, examples: Sequence[Example],
+          config: TrainConfig | None = None, modules: dict[str, Module] | None = None,
+          frozen: frozenset[str] = frozenset(),
+          progress: Callable[[int, float], None] | None = None) -> TrainedProgram:
+    """Fit the holes of ``program`` (of type ``request``) to ``examples``.
+
+    ``modules`` gives networks to start from (a library routine, a narrower trained one);
+    holes in ``frozen`` keep their weights. Raises :class:`TrainError`, or
+    :class:`~hortus.train.templates.HoleTypeError` for a hole no template fits.
+    """
+    import torch
+
+    from hortus.prior.recognition._network import threads
+
+    config = config or TrainConfig()
+    types = holes_of(program, request)
+    mods: dict[str, Module] = {}
+    for k, (name, tp) in enumerate(types.items()):
+        given = (modules or {}).get(name)
+        if given is not None:
+            mods[name] = given
+            continue
+        arch = architecture_for(tp, classes=config.classes, width=config.width,
+                                scale=_scale(examples, tp))
+        mods[name] = Module(name, tp, arch, build(arch, seed=config.seed * 1000 + k))
+    if len(examples) < 2:
+        raise TrainError("training needs at least 2 examples (one is held aside)")
+    with threads(config.threads):
+        return _Fit(program, mods, examples, config, frozen, progress).run(torch)
+
+
+def _scale(examples: Sequence[Example], tp: Type) -> float:
+    """The largest input magnitude, so that networks read values of about 1."""
+    import numpy as np
+
+    top = 0.0
+    for xs, _ in examples[:200]:
+        for x in _flat(xs):
+            if hasattr(x, "data"):
+                top = max(top, float(np.abs(x.data).max(initial=0.0)))
+            elif isinstance(x, float):
+                top = max(top, abs(x))
+    return top if top > 0 and math.isfinite(top) else 1.0
+
+
+def _flat(xs: Any) -> list[Any]:
+    out: list[Any] = []
+    for x in xs:
+        out.extend(_flat(x) if isinstance(x, list | tuple) else [x])
+    return out
+
+
+@dataclass
+class _Traced:
+    """One training example, prepared: its latent terms (lifted), or None (abduce it)."""
+
+    inputs: tuple[Any, ...]
+    output: Any
+    terms: list[lifted.Term] | None
+    slots: list[abduction.Key] = field(default_factory=list)
+    inputs_of: list[Any] = field(default_factory=list)
+
+
+class _Fit:
+    def __init__(self, program: Program, modules: dict[str, Module],
+                 examples: Sequence[Example], config: TrainConfig, frozen: frozenset[str],
+                 progress: Callable[[int, float], None] | None) -> None:
+        self.program, self.modules, self.config = program, modules, config
+        self.frozen, self.progress = frozen, progress
+        rng = random.Random(config.seed)
+        order = list(range(len(examples)))
+        rng.shuffle(order)
+        n_aside = max(1, len(examples) // 10)
+        self.aside = [examples[i] for i in order[:n_aside]]
+        self.fit = [examples[i] for i in order[n_aside:]]
+        self.rng = rng
+        self.report = Report(method=config.method, held_aside=n_aside)
+
+    # ---------------------------------------------------------------- preparing the examples
+
+    def _trace(self, xs: tuple[Any, ...], y: Any, lifted_program: Program) -> _Traced:
+        if self.config.method == "abduce":
+            return _Traced(xs, y, None)
+        slots: list[abduction.Key] = []
+        where: dict[abduction.Key, int] = {}
+        inputs_of: list[Any] = []
+
+        def filler(name: str) -> Callable[[Any], Any]:
+            def call(x: Any) -> Any:
+                if lifted.has_latent(x):
+                    raise lifted.NotLiftable("a hole reads another hole's output")
+                key = abduction.key_of(name, x)
+                if key not in where:
+                    where[key] = len(slots)
+                    slots.append(key)
+                    inputs_of.append(x)
+                return lifted.leaf(where[key])
+
+            return call
+
+        try:
+            out = abduction.run_with(lifted_program, xs, list(self.modules),
+                                     lambda k, x: filler(k[0])(x))
+            found = lifted.terms(out, y)
+            if found is None:
+                self.report.impossible += 1
+                return _Traced(xs, y, [])
+            terms = list(found)
+            for t in terms:
+                lifted.check_shape(t.shape, [self.modules[slots[s][0]].arch.classes
+                                             for s in t.slots])
+        except lifted.NotLiftable:
+            if self.config.method == "lift":
+                raise TrainError(f"{self.program} cannot be lifted (method 'lift'): use "
+                                 f"'abduce' or 'auto'") from None
+            return _Traced(xs, y, None)
+        except EvalError:
+            self.report.impossible += 1
+            return _Traced(xs, y, [])
+        return _Traced(xs, y, terms, slots, inputs_of)
+
+    # ---------------------------------------------------------------- one step
+
+    def _loss(self, batch: list[_Traced]) -> torch.Tensor | None:
+        import torch
+
+        needed: dict[str, dict[abduction.Key, int]] = defaultdict(dict)
+        inputs: dict[str, list[Any]] = defaultdict(list)
+
+        def row(key: abduction.Key, x: Any) -> int:
+            rows = needed[key[0]]
+            if key not in rows:
+                rows[key] = len(rows)
+                inputs[key[0]].append(x)
+            return rows[key]
+
+        groups: dict[lifted.Shape, list[tuple[list[tuple[str, int]], int]]] = defaultdict(list)
+        labels: list[tuple[str, int, int]] = []  # hole, row, class index
+        for ex in batch:
+            if ex.terms is not None:
+                for t in ex.terms:
+                    rows = [(ex.slots[s][0], row(ex.slots[s], ex.inputs_of[s]))
+                            for s in t.slots]
+                    groups[t.shape].append((rows, t.observed))
+            else:
+                for key, (x, v) in self._abduce(ex).items():
+                    labels.append((key[0], row(key, x), self.modules[key[0]].index(v)))
+        if not groups and not labels:
+            return None
+        scores = {name: logits(self.modules[name].arch, self.modules[name].net, xs)
+                  for name, xs in inputs.items()}
+        probs = {name: s.softmax(1) for name, s in scores.items()}
+        total = torch.zeros(())
+        for shape, members in groups.items():
+            positions = len(members[0][0])
+            leaves: list[lifted.Dist] = []
+            for p in range(positions):
+                name = members[0][0][p][0]
+                idx = torch.tensor([m[0][p][1] for m in members], dtype=torch.long)
+                leaves.append(lifted.Dist(self.modules[name].arch.classes,
+                                          probs[name].index_select(0, idx)))
+            dist = lifted.evaluate(shape, leaves)
+            total = total - lifted.log_likelihood(dist, [m[1] for m in members]).sum()
+        for name in {lab[0] for lab in labels}:
+            mine = [(r, c) for n, r, c in labels if n == name]
+            idx = torch.tensor([r for r, _ in mine], dtype=torch.long)
+            target = torch.tensor([c for _, c in mine], dtype=torch.long)
+            total = total + torch.nn.functional.cross_entropy(
+                scores[name].index_select(0, idx), target, reduction="sum")
+        mean: torch.Tensor = total / len(batch)
+        return mean
+
+    def _abduce(self, ex: _Traced) -> dict[abduction.Key, tuple[Any, Any]]:
+        import torch
+
+        cache: dict[abduction.Key, list[tuple[Any, float]]] = {}
+
+        def ranked(key: abduction.Key, x: Any) -> list[tuple[Any, float]]:
+            if key not in cache:
+                m = self.modules[key[0]]
+                with torch.no_grad():
+                    lp = logits(m.arch, m.net, [x]).log_softmax(1)[0].tolist()
+                order = sorted(range(len(lp)), key=lambda i: -lp[i])
+                cache[key] = [(m.value(i), lp[i]) for i in order]
+            return cache[key]
+
+        found = abduction.abduce(self.program, ex.inputs, ex.output, list(self.modules),
+                                 ranked, self.config.tries)
+        return found or {}
+
+    # ---------------------------------------------------------------- the loop
+
+    def run(self, torch: Any) -> TrainedProgram:
+        config, report = self.config, self.report
+        start = time.perf_counter()
+        lifted_program = lifted.lift(self.program)
+        traced = [self._trace(xs, y, lifted_program) for xs, y in self.fit]
+        report.lifted = sum(1 for t in traced if t.terms)
+        report.abduced = sum(1 for t in traced if t.terms is None)
+        report.method = ("lift" if not report.abduced else "abduce" if not report.lifted
+                         else "lift+abduce")
+        usable = [t for t in traced if t.terms is None or t.terms]
+        result = TrainedProgram(self.program, self.modules, report)
+        params = [p for name, m in self.modules.items() if name not in self.frozen
+                  for p in m.net.parameters()]
+        if not usable or not params:
+            report.accuracy = result.accuracy(self.aside)
+            report.seconds = time.perf_counter() - start
+            return result
+        optimiser = torch.optim.Adam(params, lr=config.lr)
+        best, best_state = self._check(result, -1.0, None)  # given weights may be good already
+        if self._reached(best):
+            report.reached, report.reached_examples = time.perf_counter() - start, 0
+        stale, step = 0, 0
+        while not self._done(best) and step < config.steps and \
+                time.perf_counter() - start < config.seconds:
+            for m in self.modules.values():
+                m.net.train()
+            batch = [usable[self.rng.randrange(len(usable))] for _ in range(config.batch)]
+            loss = self._loss(batch)
+            step += 1
+            if loss is None:
+                continue
+            if not torch.isfinite(loss):
+                raise TrainError(f"the loss became {loss.item()} at step {step}: lower the "
+                                 f"learning rate (now {config.lr})")
+            optimiser.zero_grad()
+            loss.backward()  # type: ignore[no-untyped-call]
+            optimiser.step()
+            report.losses.append(float(loss.item()))
+            if step % config.check_every == 0 or step == config.steps:
+                before = best
+                best, best_state = self._check(result, best, best_state)
+                if report.reached is None and self._reached(best):
+                    report.reached = time.perf_counter() - start
+                    report.reached_examples = step * config.batch
+                stale = 0 if best > before else stale + 1
+                if self.progress is not None:
+                    self.progress(step, best)
+                if config.patience and stale >= config.patience:
+                    break
+        if best_state is not None:
+            for name, state in best_state.items():
+                self.modules[name].net.load_state_dict(state)
+        result._memo.clear()
+        for m in self.modules.values():
+            m.net.eval()
+        report.steps, report.accuracy = step, best
+        report.seconds = time.perf_counter() - start
+        return result
+
+    def _reached(self, best: float) -> bool:
+        target = self.config.target
+        return target is not None and best >= target
+
+    def _done(self, best: float) -> bool:
+        """Stop: the target reached (if asked to stop there), or every held-aside example
+        right (of 20 or more)."""
+        return (self.config.stop_at_target and self._reached(best)) or (
+            best >= 1.0 and len(self.aside) >= 20)
+
+    def _check(self, result: TrainedProgram, best: float,
+               best_state: dict[str, Any] | None) -> tuple[float, dict[str, Any] | None]:
+        for m in self.modules.values():
+            m.net.eval()
+        result._memo.clear()
+        acc = result.accuracy(self.aside)
+        if acc > best:
+            return acc, {n: {k: v.detach().clone() for k, v in m.net.state_dict().items()}
+                         for n, m in self.modules.items()}
+        return best, best_state
+
+
+def describe(modules: dict[str, Module]) -> str:
+    return ", ".join(f"??{n}: {show_type(m.tp)} ({m.arch.encoder})" for n, m in modules.items())

@@ -105,6 +105,31 @@ def abduce(program: Program, inputs: Sequence[Any], observed: Any, holes: Sequen
 _FAILED = object()
 
 
+def consistent(program: Program, inputs: Sequence[Any], observed: Any, holes: Sequence[str],
+               values: Sequence[Any], tries: int, rng: Any) -> bool:
+    """Do some latent values (drawn at random from ``values``, ``tries`` times) make the
+    output ``observed``? With no network yet every value is as likely, and random draws
+    reach consistent assignments that a best-first walk from one corner would not."""
+    for _ in range(tries):
+        try:
+            if _same(run_with(program, inputs, holes, _drawing(values, rng)), observed):
+                return True
+        except EvalError:
+            pass
+    return False
+
+
+def _drawing(values: Sequence[Any], rng: Any) -> Callable[[Key, Any], Any]:
+    drawn: dict[Key, Any] = {}
+
+    def value(key: Key, x: Any) -> Any:
+        if key not in drawn:
+            drawn[key] = rng.choice(values)
+        return drawn[key]
+
+    return value
+
+
 def _lookup(assignment: dict[Key, Any]) -> Callable[[Key, Any], Any]:
     def value(key: Key, x: Any) -> Any:
         try:

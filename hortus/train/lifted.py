@@ -151,6 +151,37 @@ def _helper(name: str) -> Primitive:
     return lookup(name)
 
 
+class Sorted(Latent):
+    """``(sort-by key xs)`` with latent keys: the items, in an order the keys decide."""
+
+    __slots__ = ("items", "keys")
+
+    def __init__(self, items: tuple[Any, ...], keys: tuple[Any, ...], leaves: frozenset[int]
+                 ) -> None:
+        super().__init__("sorted", (), leaves)
+        self.items, self.keys = items, keys
+
+
+def _sort_by(p: Primitive) -> Callable[..., Any]:
+    impl = p.impl
+
+    def lifted(f: Any, xs: Any) -> Any:
+        keys = tuple(f(x) for x in xs)
+        if not any(isinstance(k, Latent) for k in keys):
+            return impl(f, xs)
+        leaves: frozenset[int] = frozenset()
+        for k in keys:
+            if isinstance(k, Latent):
+                if leaves & k.leaves:
+                    raise NotLiftable("two sort keys share a latent value")
+                leaves |= k.leaves
+            elif not isinstance(k, int):
+                raise NotLiftable("sort keys are lifted when they are ints")
+        return Sorted(tuple(xs), keys, leaves)
+
+    return lifted
+
+
 # primitives on scalars lift by their own implementation; list reductions by a binary one
 _SCALARS = frozenset({"+", "-", "*", "div", "mod", "pow", "gt?", "eq?", "not", "and", "or",
                       "is-prime", "is-square"})
@@ -160,6 +191,7 @@ _LISTS: dict[str, Callable[[Primitive], Callable[..., Any]]] = {
     "max": _reduce("max", lambda: _helper("max2")),
     "min": _reduce("min", lambda: _helper("min2")),
     "count": _count,
+    "sort-by": _sort_by,
 }
 
 
@@ -223,6 +255,12 @@ def terms(output: Any, observed: Any) -> Iterator[Term] | None:
     found: list[Term] = []
 
     def go(v: Any, o: Any) -> bool:
+        if isinstance(v, Sorted):
+            term = _sorted_term(v, o)
+            if term is None:
+                return False
+            found.append(term)
+            return True
         if isinstance(v, Latent):
             if isinstance(o, (bool, int)):
                 shape, slots = flatten(v)
@@ -235,6 +273,49 @@ def terms(output: Any, observed: Any) -> Iterator[Term] | None:
         return bool(v == o)
 
     return iter(found) if go(output, observed) else None
+
+
+def _sorted_term(v: Sorted, observed: Any) -> Term | None:
+    """The term "the keys put the items in the observed order": the probability that the
+    keys, read in that order, never decrease (and strictly increase where the stable sort
+    would otherwise have kept the input order)."""
+    if not isinstance(observed, list | tuple) or len(observed) != len(v.items):
+        return None
+    unused = list(range(len(v.items)))
+    order = []
+    for o in observed:
+        at = next((i for i in unused if _equal(v.items[i], o)), None)
+        if at is None:
+            return None
+        unused.remove(at)
+        order.append(at)
+    slots: list[int] = []
+    children = []
+    for i in order:
+        k = v.keys[i]
+        if isinstance(k, Latent):
+            shape, own = flatten(k)
+            children.append(_renumber(shape, len(slots)))
+            slots.extend(own)
+        else:
+            children.append(("const", int(k)))
+    ties = tuple(a < b for a, b in itertools.pairwise(order))
+    return Term(("sorted", ties, *children), tuple(slots), 1)
+
+
+def _equal(a: Any, b: Any) -> bool:
+    try:
+        return bool(a == b)
+    except Exception:
+        return False
+
+
+def _renumber(shape: Shape, by: int) -> Shape:
+    if shape[0] == "leaf":
+        return ("leaf", shape[1] + by)
+    if shape[0] == "const":
+        return shape
+    return (shape[0], *(_renumber(s, by) for s in shape[1:]))
 
 
 # ------------------------------------------------------------------ evaluating on distributions
@@ -291,6 +372,10 @@ def support(shape: Shape, classes: Sequence[tuple[int, ...]]) -> tuple[int, ...]
         return classes[shape[1]]
     if kind == "const":
         return (shape[1],)
+    if kind == "sorted":
+        for s in shape[2:]:
+            support(s, classes)
+        return (0, 1)
     return _plan(kind, tuple(support(s, classes) for s in shape[1:]))[0]
 
 
@@ -304,6 +389,8 @@ def evaluate(shape: Shape, leaves: Sequence[Dist]) -> Dist:
     rows = leaves[0].probs.shape[0]
     if kind == "const":
         return Dist((shape[1],), torch.ones(rows, 1))
+    if kind == "sorted":
+        return _in_order(shape[1], [evaluate(s, leaves) for s in shape[2:]])
     args = [evaluate(s, leaves) for s in shape[1:]]
     values, keep, index = _plan(kind, tuple(a.values for a in args))
     joint = args[0].probs
@@ -311,6 +398,31 @@ def evaluate(shape: Shape, leaves: Sequence[Dist]) -> Dist:
         joint = (joint.unsqueeze(2) * a.probs.unsqueeze(1)).reshape(rows, -1)
     out = torch.zeros(rows, len(values), dtype=joint.dtype)
     return Dist(values, out.index_add(1, index, joint[:, keep]))
+
+
+def _in_order(ties: tuple[bool, ...], keys: list[Dist]) -> Dist:
+    """P(keys[0] <= keys[1] <= ...), ``<`` where ``ties[i]`` is false, for independent keys:
+    ``dp[v]`` is the probability that the keys so far are in order and the last is ``v``,
+    carried along by a cumulative sum (exact, linear in the keys)."""
+    import torch
+
+    values = sorted({v for k in keys for v in k.values})
+    where = {v: i for i, v in enumerate(values)}
+    rows = keys[0].probs.shape[0]
+
+    def spread(k: Dist) -> torch.Tensor:
+        out = torch.zeros(rows, len(values), dtype=k.probs.dtype)
+        idx = torch.tensor([where[v] for v in k.values], dtype=torch.long)
+        return out.index_add(1, idx, k.probs)
+
+    dp = spread(keys[0])
+    for tie, k in zip(ties, keys[1:], strict=True):
+        below = dp.cumsum(1)  # P(in order so far, last <= v)
+        if not tie:  # strictly below v
+            below = torch.cat([torch.zeros(rows, 1, dtype=dp.dtype), below[:, :-1]], 1)
+        dp = below * spread(k)
+    p = dp.sum(1)
+    return Dist((0, 1), torch.stack([1 - p, p], 1))
 
 
 def log_likelihood(dist: Dist, observed: Sequence[int]) -> torch.Tensor:

@@ -48,6 +48,7 @@ from hortus.train.trainer import (
 )
 
 INT = TCon("int")
+HOLE_WEIGHT = 4.0  # log weight of the holes in top-down enumeration
 
 
 @dataclass(frozen=True)
@@ -270,8 +271,7 @@ def _explains(program: Program, holes: list[str], ex: Example, classes: int) -> 
         pass
     except EvalError:
         return False
-    uniform = [(v, 0.0) for v in support]
-    return abduction.abduce(program, xs, y, holes, lambda k, x: uniform, tries=300) is not None
+    return abduction.consistent(program, xs, y, holes, support, 300, random.Random(0))
 
 
 def _reads_all(program: Program, request: Type) -> bool:
@@ -366,7 +366,9 @@ class HybridSearcher(Searcher):
         proposals = latent_programs(task, grammar, holes, sample, cfg_.classes,
                                     budget.timeout * 0.05, cfg_.skeletons)
         if not proposals:  # arrays in the output, or deeper: skeletons top-down
-            prods = [*grammar.productions, *(Production(h, h.tp or INT, 0.0) for h in holes)]
+            # every skeleton must call a hole: the holes are made likely, so those come first
+            prods = [*grammar.productions, *(Production(h, h.tp or INT, HOLE_WEIGHT)
+                                             for h in holes)]
             cfg = CFG(replace(grammar, productions=tuple(prods)), task.request)
             proposals = list(itertools.islice(skeletons(cfg, cfg_.max_size), cfg_.skeletons))
         # A program that ignores an input the task gives is less likely: those that read

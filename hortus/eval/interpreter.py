@@ -282,14 +282,16 @@ def evaluate_armed(p: Program, inputs: Sequence[Any]) -> Any:
         raise EvalError(f"{type(e).__name__}: {e}") from None
 
 
-def run(p: Program, inputs: Sequence[Any], budget: Budget | None = None) -> Any:
+def run(p: Program, inputs: Sequence[Any], budget: Budget | None = None,
+        request: Type | None = None) -> Any:
     """Apply a closed program to plain Python inputs and return a plain Python value.
 
     Raises :class:`EvalError` (or its subclass :class:`BudgetExceeded`) when the program fails
     (converting its output is part of the run, under the budget: :func:`charge_output`), and
-    :class:`TypeError` when the inputs do not fit the program's type.
+    :class:`TypeError` when the inputs do not fit the program's type (``request`` when
+    given, which must be an instance of it: a program with holes runs at the task's type).
     """
-    return _run(p, inputs, budget, to_external)
+    return _run(p, inputs, budget, to_external, request=request)
 
 
 def run_json(p: Program, inputs: Sequence[Any], budget: Budget | None = None) -> str:
@@ -307,11 +309,14 @@ def _json_text(v: Any, t: Type) -> str:
 
 
 def _run(p: Program, inputs: Sequence[Any], budget: Budget | None,
-         convert: Callable[[Any, Type], Any], functions: bool = True) -> Any:
+         convert: Callable[[Any, Type], Any], functions: bool = True,
+         request: Type | None = None) -> Any:
     from hortus.lang.infer import infer
 
     try:
-        tp = infer(p)
+        tp = infer(p, request=request)
+        if request is not None:
+            tp = request
     except RecursionError:
         raise BudgetExceeded("depth", "the program is nested too deeply to type") from None
     arg_types = arguments(tp)

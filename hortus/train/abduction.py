@@ -88,7 +88,7 @@ def abduce(program: Program, inputs: Sequence[Any], observed: Any, holes: Sequen
                 break
             except EvalError:
                 out = _FAILED
-            if out is not _FAILED and _same(out, observed):
+            if out is not _FAILED and same(out, observed):
                 return {k: (inputs_of[k], assignment[k]) for k in slots}
             for i in range(len(choice)):
                 if choice[i] + 1 < len(options[i]):
@@ -112,7 +112,7 @@ def consistent(program: Program, inputs: Sequence[Any], observed: Any, holes: Se
     reach consistent assignments that a best-first walk from one corner would not."""
     for _ in range(tries):
         try:
-            if _same(run_with(program, inputs, holes, _drawing(values, rng)), observed):
+            if same(run_with(program, inputs, holes, _drawing(values, rng)), observed):
                 return True
         except EvalError:
             pass
@@ -140,7 +140,10 @@ def _lookup(assignment: dict[Key, Any]) -> Callable[[Key, Any], Any]:
     return value
 
 
-def _same(a: Any, b: Any) -> bool:
+def same(a: Any, b: Any) -> bool:
+    """Equal values, a list and a tuple of equal items included (run-time lists are tuples)."""
+    if isinstance(a, list | tuple) and isinstance(b, list | tuple):
+        return len(a) == len(b) and all(same(x, y) for x, y in zip(a, b, strict=True))
     try:
         return bool(a == b)
     except Exception:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 
 from hortus.lang.program import Apply, Lambda, Primitive, Program
 from hortus.lang.runtime import EvalError
+from hortus.train.abduction import same
 
 if TYPE_CHECKING:
     import torch
@@ -284,7 +285,7 @@ def _sorted_term(v: Sorted, observed: Any) -> Term | None:
     unused = list(range(len(v.items)))
     order = []
     for o in observed:
-        at = next((i for i in unused if _equal(v.items[i], o)), None)
+        at = next((i for i in unused if same(v.items[i], o)), None)
         if at is None:
             return None
         unused.remove(at)
@@ -301,13 +302,6 @@ def _sorted_term(v: Sorted, observed: Any) -> Term | None:
             children.append(("const", int(k)))
     ties = tuple(a < b for a, b in itertools.pairwise(order))
     return Term(("sorted", ties, *children), tuple(slots), 1)
-
-
-def _equal(a: Any, b: Any) -> bool:
-    try:
-        return bool(a == b)
-    except Exception:
-        return False
 
 
 def _renumber(shape: Shape, by: int) -> Shape:

@@ -57,6 +57,7 @@ class HybridConfig:
     max_size: int = 7  # largest skeleton, in grammar rules
     skeletons: int = 400  # most skeletons looked at
     candidates: int = 4  # skeletons given a short training run
+    known_candidates: int = 40  # skeletons ranked when every hole is a known module (no run)
     rank_share: float = 0.1  # of the time budget, for each short run
     rank_examples: int = 400  # examples a short run trains on
     sample: int = 40  # examples the consistency and novelty tests run on
@@ -374,9 +375,11 @@ class HybridSearcher(Searcher):
         # A program that ignores an input the task gives is less likely: those that read
         # every array input come first, each group cheapest first.
         proposals.sort(key=lambda pl: not _reads_all(pl[0], task.request))
+        known = all(h.name in self.modules for h in holes)
+        cap = cfg_.known_candidates if known else cfg_.candidates
         for program, logp in proposals:
             looked += 1
-            if len(kept) >= cfg_.candidates or time.perf_counter() > screen_until:
+            if len(kept) >= cap or time.perf_counter() > screen_until:
                 break
             if not any(isinstance(n, Hole) for n in program.walk()):
                 continue

@@ -27,7 +27,7 @@ from hortus.eval.interpreter import filling
 from hortus.lang.infer import hole_types
 from hortus.lang.program import Hole, Program
 from hortus.lang.runtime import EvalError
-from hortus.lang.types import Type, show_type
+from hortus.lang.types import Type, arguments, show_type
 from hortus.train import abduction, lifted
 from hortus.train.templates import Architecture, architecture_for, build, logits
 
@@ -101,16 +101,17 @@ class Report:
 class TrainedProgram:
     """A program whose holes are filled by trained networks; call it like a program."""
 
-    def __init__(self, program: Program, modules: dict[str, Module],
+    def __init__(self, program: Program, modules: dict[str, Module], request: Type,
                  report: Report | None = None) -> None:
-        self.program, self.modules, self.report = program, modules, report
+        self.program, self.modules, self.request, self.report = program, modules, request, report
         self._memo: dict[abduction.Key, Any] = {}
 
     def __call__(self, *inputs: Any) -> Any:
+        """Run on plain inputs (nested lists for arrays), as a program is run."""
         from hortus.eval.interpreter import run
 
         with filling(self.fillers()):
-            return run(self.program, list(inputs))
+            return run(self.program, list(inputs), request=self.request)
 
     def __repr__(self) -> str:
         return f"TrainedProgram({self.program})"
@@ -160,7 +161,7 @@ class TrainedProgram:
         right = 0
         for xs, y in examples:
             with contextlib.suppress(EvalError):
-                right += abduction._same(self.run(xs), y)
+                right += abduction.same(self.run(xs), y)
         return right / len(examples)
 
 
@@ -215,8 +216,14 @@ def train(program: Program, request: Type, examples: Sequence[Example],
         mods[name] = Module(name, tp, arch, build(arch, seed=config.seed * 1000 + k))
     if len(examples) < 2:
         raise TrainError("training needs at least 2 examples (one is held aside)")
+    arity = len(arguments(request))
+    for k, ex in enumerate(examples):
+        if not isinstance(ex, tuple) or len(ex) != 2 or not isinstance(ex[0], tuple | list) \
+                or len(ex[0]) != arity:
+            raise TrainError(f"example {k + 1} is not (inputs, output) with {arity} input(s) "
+                             f"for a program of type {show_type(request)}")
     with threads(config.threads):
-        return _Fit(program, mods, examples, config, frozen, progress).run(torch)
+        return _Fit(program, request, mods, examples, config, frozen, progress).run(torch)
 
 
 def _scale(examples: Sequence[Example], tp: Type) -> float:
@@ -252,10 +259,10 @@ class _Traced:
 
 
 class _Fit:
-    def __init__(self, program: Program, modules: dict[str, Module],
+    def __init__(self, program: Program, request: Type, modules: dict[str, Module],
                  examples: Sequence[Example], config: TrainConfig, frozen: frozenset[str],
                  progress: Callable[[int, float], None] | None) -> None:
-        self.program, self.modules, self.config = program, modules, config
+        self.program, self.request, self.modules, self.config = program, request, modules, config
         self.frozen, self.progress = frozen, progress
         rng = random.Random(config.seed)
         order = list(range(len(examples)))
@@ -390,7 +397,7 @@ class _Fit:
         report.method = ("lift" if not report.abduced else "abduce" if not report.lifted
                          else "lift+abduce")
         usable = [t for t in traced if t.terms is None or t.terms]
-        result = TrainedProgram(self.program, self.modules, report)
+        result = TrainedProgram(self.program, self.modules, self.request, report)
         params = [p for name, m in self.modules.items() if name not in self.frozen
                   for p in m.net.parameters()]
         if not usable or not params:

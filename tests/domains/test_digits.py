@@ -8,8 +8,8 @@ import pytest
 
 pytest.importorskip("sklearn")
 
-from hortus.domains import digits as dg  # noqa: E402
-from hortus.domains import get, parse_names  # noqa: E402
+from hortus.domains import digits as dg
+from hortus.domains import get, parse_names
 
 
 def test_pools_are_fixed_and_disjoint():
@@ -30,7 +30,7 @@ def test_task_outputs_follow_from_the_hidden_labels():
     for (xs,), y in dg.examples("sort", pools, "train", 20, seed=1):
         assert 2 <= len(xs) <= 4
         assert [label[hash(x)] for x in y] == sorted(label[hash(x)] for x in xs)
-    for (a, b), _ in dg.examples("mod", pools, "train", 50, seed=2):
+    for (_, b), _ in dg.examples("mod", pools, "train", 50, seed=2):
         assert label[hash(b)] != 0
     assert dg.request("sum", pools) == "list(image(8, 8)) -> int"
 

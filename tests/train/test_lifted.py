@@ -74,7 +74,7 @@ def test_sort_by_a_latent_key_gives_the_probability_of_the_observed_order(keys, 
 
 
 def test_list_reductions_lift_and_supports_stay_exact():
-    out, slots = trace("(lambda (sum (map (lambda (??d $0)) $0)))", (tuple(range(15)),))
+    out, _slots = trace("(lambda (sum (map (lambda (??d $0)) $0)))", (tuple(range(15)),))
     (term,) = lifted.terms(out, 40) or []
     assert len(term.slots) == 15
     assert lifted.support(term.shape, [tuple(range(10))] * 15) == tuple(range(136))

@@ -10,10 +10,10 @@ from __future__ import annotations
 import sys
 
 # Importing the command modules registers their commands, in the order help lists them.
-from hortus.cli import search, learning, library, bench
+from hortus.cli import search, learning, library, bench, digits
 from hortus.cli._app import EXIT_INTERRUPTED, app, err
 
-__all__ = ["app", "bench", "learning", "library", "main", "search"]
+__all__ = ["app", "bench", "digits", "learning", "library", "main", "search"]
 
 
 def main() -> None:

@@ -41,6 +41,9 @@ bench_app = typer.Typer(no_args_is_help=True,
                         help="Benchmarks: print a table, write JSON under benchmarks/results/.")
 app.add_typer(library_app, name="library")
 app.add_typer(bench_app, name="bench")
+digits_app = typer.Typer(no_args_is_help=True,
+                         help="Handwritten-digit tasks (the digits domain) as task files.")
+app.add_typer(digits_app, name="digits")
 
 out = Console()
 err = Console(stderr=True)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Annotated
+from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 from rich.console import Console
@@ -29,6 +29,7 @@ from hortus.cli._app import (
 )
 
 if TYPE_CHECKING:
+    from hortus.library import Library
     from hortus.search import SearchResult
     from hortus.tasks.task import Task
 
@@ -89,11 +90,23 @@ def solve(
                 if json_out and not ask:
                     print(json.dumps(result.to_json()), flush=True)
 
+            hybrid = _hybrid_indices(task_list)
+            plain_tasks = [t for k, t in enumerate(task_list) if k not in hybrid]
+            found: dict[int, SearchResult] = {}
             try:
-                results = solve_many(task_list, lib, timeout=timeout, top_k=top, jobs=jobs,
-                                     prior=prior, on_result=on_result, options=options)
+                for k in sorted(hybrid):
+                    found[k] = _solve_hybrid(task_list[k], lib, timeout, settings)
+                    on_result(k, found[k])
+                order = [k for k in range(len(task_list)) if k not in hybrid]
+                if plain_tasks:
+                    for k, r in zip(order, solve_many(
+                            plain_tasks, lib, timeout=timeout, top_k=top, jobs=jobs,
+                            prior=prior, on_result=lambda i, r: on_result(order[i], r),
+                            options=options), strict=True):
+                        found[k] = r
             except ValueError as e:
                 fail(str(e))
+            results = [found[k] for k in range(len(task_list))]
         if ask:
             def again(t: Task) -> SearchResult:
                 return solve_many([t], lib, timeout=timeout, top_k=top, jobs=1, prior=prior,
@@ -107,6 +120,45 @@ def solve(
     if not json_out:
         show_results(results)
     raise typer.Exit(0 if solved == len(task_list) else EXIT_UNSOLVED)
+
+
+def _hybrid_indices(tasks: list[Task]) -> set[int]:
+    """The tasks that read images or tensors: they need neural holes (hortus.train)."""
+    from hortus.train.search import perceptual_types
+
+    return {k for k, t in enumerate(tasks) if perceptual_types(t.request)}
+
+
+def _solve_hybrid(task: Task, lib: Library, timeout: float, settings: list[str] | None
+                  ) -> SearchResult:
+    try:
+        from hortus.train.solving import solve_hybrid
+    except ImportError as e:
+        fail(f"task {task.name!r} reads images or tensors, which needs PyTorch ({e}): "
+             f"pip install 'hortus[learn]'")
+    from hortus.train import HoleTypeError, TrainError
+    from hortus.train.modules import ModuleError
+
+    options = searcher_options(settings) if settings else {}
+    try:
+        return solve_hybrid(task, lib, timeout, options)
+    except (TrainError, HoleTypeError, ModuleError) as e:
+        fail(f"task {task.name!r}: {e}")
+    except TypeError as e:
+        fail(f"task {task.name!r}: {e}")
+
+
+def _library_modules(lib: Library) -> dict[str, Any]:
+    """The library's trained modules (its neural routines), or a clear error."""
+    try:
+        from hortus.train.modules import ModuleError, load_modules
+    except ImportError as e:
+        fail(f"the library holds neural routines, which need PyTorch to run ({e}): "
+             f"pip install 'hortus[learn]'")
+    try:
+        return load_modules(lib)
+    except ModuleError as e:
+        fail(str(e))
 
 
 def settle(task: Task, result: SearchResult, search: Callable[[Task], SearchResult]
@@ -147,6 +199,10 @@ def show_results(results: list[SearchResult]) -> None:
     for r in results:
         if r.solutions:
             program = plain("\n".join(str(c.program) for c in r.solutions))
+            report = getattr(r.trained, "report", None)
+            if report is not None:
+                program.append(f" (trained: {report.accuracy:.1%} right on "
+                               f"{report.held_aside} held-aside examples)", style="cyan")
             flags = [f for f, on in (("ambiguous", r.ambiguous), ("fragile", r.fragile)) if on]
             if flags:
                 program.append(f" ({', '.join(flags)})", style="yellow")
@@ -220,11 +276,20 @@ def run(
     from hortus.lang.runtime import EvalError
 
     namespace = None
+    modules: dict[str, Any] = {}
     if library is not None:
         with open_library(library) as lib:
             namespace = lib.grammar().namespace()
+            if any(r.kind == "neural" for r in lib.routines()):
+                modules = _library_modules(lib)
     try:
         parsed, _ = typecheck_text(program, namespace=namespace)
+        if modules:
+            from hortus.lang.infer import typecheck
+            from hortus.train.solving import typed_holes
+
+            parsed = typed_holes(parsed, {n: m.tp for n, m in modules.items()})
+            typecheck(parsed)
     except (ProgramSyntaxError, ProgramTypeError) as e:
         fail(str(e))
     values = []
@@ -242,7 +307,16 @@ def run(
         values.append(value)
     try:
         # the output is written under the budget: its size is paid for in steps
-        result = run_json(parsed, values, budget=Budget(steps=steps, time=timeout))
+        if modules:
+            from hortus.eval.interpreter import filling
+            from hortus.train import TrainedProgram
+            from hortus.train.trainer import holes_of_text
+
+            used = {n: modules[n] for n in holes_of_text(parsed) if n in modules}
+            with filling(TrainedProgram(parsed, used, parsed.type).fillers()):
+                result = run_json(parsed, values, budget=Budget(steps=steps, time=timeout))
+        else:
+            result = run_json(parsed, values, budget=Budget(steps=steps, time=timeout))
     except EvalError as e:
         fail(str(e), EXIT_RUNTIME)
     except TypeError as e:

@@ -180,3 +180,39 @@ def request(family: str | Family, pools_: Pools) -> str:
     fam = FAMILIES[family] if isinstance(family, str) else family
     h, w = pools_.shape
     return fam.request.format(img=f"image({h}, {w})")
+
+
+def write_task_file(family: str, source: str, n: int, path: Any, seed: int = 0,
+                    pool: str = "train", lengths: tuple[int, int] | None = None) -> Any:
+    """Write ``n`` examples of ``family`` as a task file: JSON at ``path`` (the images as
+    ``{"$array": "i17"}``, named by their place in the pool) and the pictures in the ``.npz``
+    beside it. Returns the ``.npz`` path."""
+    import json
+    from pathlib import Path
+
+    import numpy as np
+
+    p = pools(source)
+    items = p.pool(pool)
+    place = {id(x): k for k, (x, _) in enumerate(items)}
+    used: dict[str, Any] = {}
+
+    def ref(v: Any) -> Any:
+        if isinstance(v, list | tuple):
+            return [ref(x) for x in v]
+        k = place.get(id(v))
+        if k is None:
+            return v
+        used[f"i{k}"] = v.data
+        return {"$array": f"i{k}"}
+
+    rows = [{"inputs": [ref(x) for x in xs], "output": ref(y)}
+            for xs, y in examples(family, p, pool, n, seed, lengths)]
+    target = Path(path)
+    task = {"name": family, "type": request(family, p), "examples": rows,
+            "source": f"{source} {pool} pool, seed {seed}"}
+    target.write_text(json.dumps(task))
+    npz = target.with_suffix(".npz")
+    with npz.open("wb") as f:
+        np.savez_compressed(f, **used)
+    return npz

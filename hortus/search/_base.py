@@ -105,7 +105,9 @@ class SearchResult:
                                  for c in self.alternatives],
                 "question": self.question.to_json() if self.question is not None else None,
                 "fragile": self.fragile,
-                "leave_one_out": [x.to_json() for x in self.leave_one_out]}
+                "leave_one_out": [x.to_json() for x in self.leave_one_out],
+                **({"trained": self.trained.report.to_json()}
+                   if getattr(self.trained, "report", None) is not None else {})}
 
 
 class Searcher(ABC):

@@ -177,6 +177,11 @@ def _parts(inputs: Sequence[Any], arch: Architecture) -> list[Any]:
     return found
 
 
+def holes_of_text(program: Program) -> set[str]:
+    """The names of the named holes in ``program``."""
+    return {n.name for n in program.walk() if isinstance(n, Hole) and n.name}
+
+
 def holes_of(program: Program, request: Type) -> dict[str, Type]:
     """The named holes of ``program`` and their types under ``request``."""
     names = {n.name for n in program.walk() if isinstance(n, Hole)}

@@ -398,14 +398,22 @@ class HybridSearcher(Searcher):
         subsample = rng.sample(examples, min(cfg_.rank_examples, len(examples)))
         best: tuple[float, float, Program, TrainedProgram] | None = None
         self.ranked = []
+        # the short runs share 40% of the budget, each at least rank_share of it
+        each = budget.timeout * max(cfg_.rank_share, 0.4 / len(kept))
         for program, logp in kept:
-            fit = self._rank(program, task, subsample, budget.timeout * cfg_.rank_share)
+            fit = self._rank(program, task, subsample, each)
             if fit is None:
                 continue
-            acc = fit.report.accuracy if fit.report else 0.0
-            self.ranked.append({"program": str(program), "logprior": logp, "accuracy": acc})
-            if best is None or (acc, logp) > (best[0], best[1]):
-                best = (acc, logp, program, fit)
+            report = fit.report
+            acc = report.accuracy if report else 0.0
+            # early in training, how probable the right outputs are tells more than how
+            # often the most probable one is right
+            score = max(acc, report.likelihood or 0.0) if report else 0.0
+            self.ranked.append({"program": str(program), "logprior": logp, "accuracy": acc,
+                                "likelihood": report.likelihood if report else None,
+                                "score": score})
+            if best is None or (score, logp) > (best[0], best[1]):
+                best = (score, logp, program, fit)
         stats["ranked"] = self.ranked
         if best is None:
             return SearchResult(task.name, [], looked, time.perf_counter() - start, None, stats)

@@ -87,6 +87,7 @@ class Report:
     impossible: int = 0  # ... whose output no latent values can give
     held_aside: int = 0
     accuracy: float = 0.0  # on the held-aside examples, with the best weights
+    likelihood: float | None = None  # geometric mean probability of their outputs (lifted)
     reached: float | None = None  # seconds until the held-aside accuracy reached the target
     reached_examples: int | None = None  # training examples seen until then
     losses: list[float] = field(default_factory=list)
@@ -95,6 +96,7 @@ class Report:
         return {"method": self.method, "steps": self.steps, "seconds": round(self.seconds, 3),
                 "lifted": self.lifted, "abduced": self.abduced, "impossible": self.impossible,
                 "held_aside": self.held_aside, "accuracy": self.accuracy,
+                "likelihood": self.likelihood,
                 "reached": self.reached, "reached_examples": self.reached_examples}
 
 
@@ -448,8 +450,26 @@ class _Fit:
         for m in self.modules.values():
             m.net.eval()
         report.steps, report.accuracy = step, best
+        report.likelihood = self._likelihood(lifted_program)
         report.seconds = time.perf_counter() - start
         return result
+
+    def _likelihood(self, lifted_program: Program) -> float | None:
+        """The geometric mean probability of the held-aside outputs (lifted examples only;
+        one whose output no latent values can give counts as 1e-12); None if none lifts."""
+        import torch
+
+        traced = [self._trace(xs, y, lifted_program) for xs, y in self.aside]
+        usable = [t for t in traced if t.terms]
+        impossible = sum(1 for t in traced if t.terms == [])
+        if not usable:
+            return None
+        with torch.no_grad():
+            loss = self._loss(usable)
+        if loss is None:
+            return None
+        total = float(loss) * len(usable) + impossible * -math.log(1e-12)
+        return math.exp(-total / (len(usable) + impossible))
 
     def _reached(self, best: float) -> bool:
         target = self.config.target

@@ -123,10 +123,13 @@ def solve(
 
 
 def _hybrid_indices(tasks: list[Task]) -> set[int]:
-    """The tasks that read images or tensors: they need neural holes (hortus.train)."""
+    """The tasks that read images or tensors (they need neural holes), or return floats (they
+    may need fitted constants): both are searched by hortus.train's hybrid searcher."""
+    from hortus.lang.types import TCon, returns
     from hortus.train.search import perceptual_types
 
-    return {k for k, t in enumerate(tasks) if perceptual_types(t.request)}
+    return {k for k, t in enumerate(tasks)
+            if perceptual_types(t.request) or returns(t.request) == TCon("float")}
 
 
 def _solve_hybrid(task: Task, lib: Library, timeout: float, settings: list[str] | None

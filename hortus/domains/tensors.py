@@ -176,7 +176,9 @@ def _shape_text(shape: Iterable[int | None]) -> str:
 
 
 def _finite(x: float) -> float:
-    if not math.isfinite(x):
+    # a fitted constant may be a torch scalar (hortus.train.constants): read its value
+    item = getattr(x, "item", None)
+    if not math.isfinite(item() if item is not None else x):
         raise EvalError("the result is not a finite number")
     return x
 

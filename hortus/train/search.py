@@ -55,15 +55,26 @@ HOLE_WEIGHT = 4.0  # log weight of the holes in top-down enumeration
 class HybridConfig:
     classes: int = 10  # values each hole answers (0..classes-1)
     max_size: int = 7  # largest skeleton, in grammar rules
-    skeletons: int = 400  # most skeletons looked at
+    skeletons: int = 2000  # most skeletons looked at
     candidates: int = 4  # skeletons given a short training run
     known_candidates: int = 40  # skeletons ranked when every hole is a known module (no run)
+    pool: int = 4  # consistent skeletons screened per candidate, ranked by their evidence
     rank_share: float = 0.1  # of the time budget, for each short run
     rank_examples: int = 400  # examples a short run trains on
     sample: int = 40  # examples the consistency and novelty tests run on
     consistent: float = 0.9  # share of the sample a skeleton must be able to explain
     min_accuracy: float = 0.5  # held-aside accuracy for the task to count as solved
     seed: int = 0
+    tune: int = 0  # optuna trials on the best skeleton's modules (0: no tuning)
+    tune_share: float = 0.5  # of the time left after ranking
+    constants: int = 2  # float constants a skeleton may hold (float tasks)
+
+
+FLOAT = TCon("float")
+
+
+def _mentions(t: Type, c: TCon) -> bool:
+    return t == c or (isinstance(t, TCon) and any(_mentions(a, c) for a in t.args))
 
 
 def perceptual_types(request: Type) -> list[Type]:
@@ -177,23 +188,33 @@ def latent_programs(task: Task, grammar: Grammar, holes: list[Hole], sample: lis
     deadline = time.perf_counter() + seconds
     target = tuple(object() for _ in envs)
     en = ValueEnumerator(cfg, envs, target, deadline=deadline)
-    found: list[tuple[Program, float]] = []
+    # programs that read every array input are kept apart: most behaviours ignore some input
+    # (constants, one argument), and the task almost always needs all of them
+    n = len(types)
+    wanted = {n - 1 - k for k, t in enumerate(arguments(task.request)) if latent_type(t) != t}
+    full: list[tuple[Any, float]] = []
+    partial: list[tuple[Any, float]] = []
 
     def note(prog: Any, vals: Any) -> None:
-        if len(found) < limit:
-            found.append((compose(en.to_program(prog), task.request, holes), term_logp(prog)))
+        latent = en.to_program(prog)
+        body = latent
+        for _ in range(n):
+            body = body.body if isinstance(body, Lambda) else body
+        into = full if wanted <= body.free_indices() else partial
+        if len(into) < limit:
+            into.append((latent, term_logp(prog)))
 
     en.on_new = note
     with Budget(steps=1000, time=seconds + 1.0).active():
         METER.deadline = deadline + 1.0
         try:
             level = 0
-            while len(found) < limit and time.perf_counter() < deadline:
+            while len(full) < limit and time.perf_counter() < deadline:
                 level += 1
                 en.pool(cfg.start, level)
         except Stop:
             pass
-    return found
+    return [(compose(p, task.request, holes), lp) for p, lp in full + partial[:limit // 4]]
 
 
 # ------------------------------------------------------------------ top-down enumeration
@@ -288,6 +309,80 @@ def _reads_all(program: Program, request: Type) -> bool:
                if latent_type(t) != t)
 
 
+def _redundant(program: Program) -> bool:
+    """A skeleton no better than a smaller one: a part that reads no variable (a constant
+    expression, which one constant would replace) or constants numbered out of order."""
+    order: list[str] = []
+    for node in program.walk():
+        if isinstance(node, Hole) and node.name and node.name not in order:
+            order.append(node.name)
+        if isinstance(node, Apply) and not node.free_indices():
+            return True
+    return order != [f"c{i}" for i in range(len(order))]
+
+
+def _leaves(slots: dict[abduction.Key, int]) -> Any:
+    """A hole filler for tracing: each new input is a new latent leaf."""
+
+    def leaf(key: abduction.Key, x: Any) -> Any:
+        if lifted.has_latent(x):
+            raise lifted.NotLiftable("a hole reads another hole's output")
+        return lifted.leaf(slots.setdefault(key, len(slots)))
+
+    return leaf
+
+
+def _evidence(program: Program, holes: list[str], sample: list[Example], classes: int
+              ) -> float:
+    """The log probability of the sample's outputs when each hole call answers uniformly at
+    random: exact from the lifted circuit, else the share of random draws that give the
+    output (at least one in 101)."""
+    import torch
+
+    uniform = tuple(range(classes))
+    total = 0.0
+    rng = random.Random(0)
+    lifted_program = lifted.lift(program)
+    for xs, y in sample:
+        try:
+            out = abduction.run_with(lifted_program, xs, holes, _leaves({}))
+            found = lifted.terms(out, y)
+            if found is None:
+                total += math.log(1e-6)
+                continue
+            p = 1.0
+            for t in found:
+                leaves = [lifted.Dist(uniform, torch.full((1, classes), 1.0 / classes))
+                          for _ in t.slots]
+                dist = lifted.evaluate(t.shape, leaves)
+                p *= float(lifted.log_likelihood(dist, [t.observed]).exp()[0])
+            total += math.log(max(p, 1e-6))
+            continue
+        except lifted.NotLiftable:
+            pass
+        except EvalError:
+            total += math.log(1e-6)
+            continue
+        hits = sum(abduction.consistent(program, xs, y, holes, uniform, 1, rng)
+                   for _ in range(100))
+        total += math.log((hits + 1) / 101)
+    return total
+
+
+def _consistent(program: Program, holes: list[str], sample: list[Example], classes: int,
+                share: float) -> bool:
+    """Can ``program`` explain at least ``share`` of the sample? Stops at the first
+    example too many it cannot explain (most wrong skeletons fail on the first few)."""
+    allowed = len(sample) - math.ceil(share * len(sample))
+    missed = 0
+    for ex in sample:
+        if not _explains(program, holes, ex, classes):
+            missed += 1
+            if missed > allowed:
+                return False
+    return True
+
+
 def _fingerprint(program: Program, holes: list[str], sample: list[Example], classes: int
                  ) -> tuple[Any, ...]:
     """Outputs on the sample with latent values drawn by a fixed hash of each input."""
@@ -352,8 +447,11 @@ class HybridSearcher(Searcher):
         cfg_ = self.config
         holes = holes_for(task.request, self.modules)
         if not holes:
+            if _mentions(task.request, FLOAT):
+                return self._constants(task, grammar, budget, start)
             raise TrainError(f"task {task.name!r} has no image or tensor inputs for a neural "
-                             f"hole to read (its type is {show_type(task.request)})")
+                             f"hole to read, nor floats for a constant (its type is "
+                             f"{show_type(task.request)})")
         names = [h.name for h in holes if h.name]
         envs, outs = task.internal
         examples: list[Example] = [(tuple(reversed(env)), y) for env, y in
@@ -365,7 +463,7 @@ class HybridSearcher(Searcher):
         looked = 0
         screen_until = start + budget.timeout * 0.25
         proposals = latent_programs(task, grammar, holes, sample, cfg_.classes,
-                                    budget.timeout * 0.05, cfg_.skeletons)
+                                    budget.timeout * 0.1, cfg_.skeletons)
         if not proposals:  # arrays in the output, or deeper: skeletons top-down
             # every skeleton must call a hole: the holes are made likely, so those come first
             prods = [*grammar.productions, *(Production(h, h.tp or INT, HOLE_WEIGHT)
@@ -377,20 +475,28 @@ class HybridSearcher(Searcher):
         proposals.sort(key=lambda pl: not _reads_all(pl[0], task.request))
         known = all(h.name in self.modules for h in holes)
         cap = cfg_.known_candidates if known else cfg_.candidates
+        pool = cap if known else cap * cfg_.pool
         for program, logp in proposals:
             looked += 1
-            if len(kept) >= cap or time.perf_counter() > screen_until:
+            if len(kept) >= pool or time.perf_counter() > screen_until:
                 break
             if not any(isinstance(n, Hole) for n in program.walk()):
                 continue
-            ok = sum(_explains(program, names, ex, cfg_.classes) for ex in sample)
-            if ok < cfg_.consistent * len(sample):
+            if not _consistent(program, names, sample, cfg_.classes, cfg_.consistent):
                 continue
             fp = _fingerprint(program, names, sample, cfg_.classes)
             if fp in seen:
                 continue
             seen.add(fp)
             kept.append((program, logp))
+        if len(kept) > cap:
+            # the evidence: how probable the sample's outputs are when the holes answer
+            # uniformly at random; a skeleton that explains them only by chance ranks low
+            scored = [(_evidence(p, names, sample, cfg_.classes) + lp, -k, p, lp)
+                      for k, (p, lp) in enumerate(kept)]
+            scored.sort(key=lambda t: (_reads_all(t[2], task.request), t[0], t[1]),
+                        reverse=True)
+            kept = [(p, lp) for _, _, p, lp in scored[:cap]]
         stats: dict[str, Any] = {"skeletons": looked, "candidates": [str(p) for p, _ in kept]}
         if not kept:
             return SearchResult(task.name, [], looked, time.perf_counter() - start, None, stats)
@@ -420,6 +526,14 @@ class HybridSearcher(Searcher):
         _, logp, program, fit = best
         left = budget.timeout - (time.perf_counter() - start)
         stats["ranking_seconds"] = time.perf_counter() - start
+        if cfg_.tune > 0 and left > 4:
+            from hortus.train.automl import tune
+
+            tuned = tune(program, task.request, examples, left * cfg_.tune_share,
+                         cfg_.tune, start=fit.modules, seed=cfg_.seed, base=self.train_config)
+            stats["tuning"] = tuned.to_json()
+            fit = tuned.trained
+            left = budget.timeout - (time.perf_counter() - start)
         if left > 1:
             full = replace(self.train_config, seconds=left)
             fit = train(program, task.request, examples, full, modules=fit.modules)
@@ -453,3 +567,57 @@ class HybridSearcher(Searcher):
             return train(program, task.request, subsample, short, modules=known)
         except (TrainError, TypeError):
             return None
+
+    def _constants(self, task: Task, grammar: Grammar, budget: SearchBudget, start: float
+                   ) -> SearchResult:
+        """Skeletons with float constants, top-down; each one's constants fit (gradient or
+        CMA-ES) for a moment; the best (error, then prior) fit again for longer. The
+        constants become float literals in the program returned."""
+        import torch  # noqa: F401 - imported before the clock of the first fit starts
+
+        from hortus.train.constants import ConstantFit, fit_constants, loss, substitute
+
+        cfg_ = self.config
+        envs, outs = task.internal
+        examples: list[Example] = [(tuple(reversed(env)), y) for env, y in
+                                   zip(envs, outs, strict=True)]
+        holes = [Hole(FLOAT, f"c{i}") for i in range(cfg_.constants)]
+        prods = [*grammar.productions, *(Production(h, FLOAT, HOLE_WEIGHT) for h in holes)]
+        cfg = CFG(replace(grammar, productions=tuple(prods)), task.request)
+        best: tuple[float, float, Program, Any] | None = None
+        looked = 0
+        ranked = []
+        for program, logp in skeletons(cfg, cfg_.max_size):
+            if time.perf_counter() - start > budget.timeout * 0.6 or looked >= cfg_.skeletons:
+                break
+            if _redundant(program):
+                continue
+            looked += 1
+            if not any(isinstance(n, Hole) for n in program.walk()):
+                fit = ConstantFit({}, "none", loss(program, [], [], examples), 1, 0.0)
+            else:
+                try:
+                    fit = fit_constants(program, task.request, examples, seconds=0.3,
+                                        seed=cfg_.seed)
+                except (TrainError, TypeError):
+                    continue
+            ranked.append({"program": str(program), "logprior": logp, "loss": fit.loss})
+            if best is None or (fit.loss, -logp) < (best[0], -best[1]):
+                best = (fit.loss, logp, program, fit)
+            if fit.loss <= 1e-12:
+                break
+        stats: dict[str, Any] = {"skeletons": looked, "ranked": ranked[:20]}
+        if best is None:
+            return SearchResult(task.name, [], looked, time.perf_counter() - start, None, stats)
+        _, logp, program, fit = best
+        left = budget.timeout - (time.perf_counter() - start)
+        if left > 0.5 and fit.loss > 1e-12 and fit.values:
+            again = fit_constants(program, task.request, examples, seconds=left * 0.8,
+                                  seed=cfg_.seed)
+            fit = again if again.loss < fit.loss else fit
+        stats["constants"] = fit.to_json()
+        final = substitute(program, fit.values)
+        elapsed = time.perf_counter() - start
+        ok = fit.loss <= 1e-6 if all(isinstance(y, float) for y in outs) else fit.loss == 0
+        found = [Candidate(final, logp, elapsed, looked)] if ok else []
+        return SearchResult(task.name, found, looked, elapsed, None, stats)

@@ -19,6 +19,9 @@ def prim(name: str, tp: str, impl: Any, doc: str = "", lazy: bool = False) -> Pr
 _builtins: dict[str, Primitive] = {}
 _literals: dict[int, Primitive] = {}
 _INT_TEXT = re.compile(r"-?[0-9]+")
+# a float literal has a point or an exponent: 2.5, -0.125, 1e-05 (fitted constants print so)
+_FLOAT_TEXT = re.compile(r"-?[0-9]+(?:\.[0-9]+(?:e[-+]?[0-9]+)?|e[-+]?[0-9]+)")
+_floats: dict[str, Primitive] = {}
 
 
 def builtins() -> dict[str, Primitive]:
@@ -38,6 +41,28 @@ def int_literal(n: int) -> Primitive:
     return p
 
 
+def float_literal(x: float) -> Primitive:
+    """The float constant ``x``, named by its shortest text that reads back as a float."""
+    import math
+
+    if not math.isfinite(x):
+        raise ValueError(f"a float literal must be finite, not {x!r}")
+    text = repr(float(x))
+    if "." not in text and "e" not in text:
+        text += ".0"
+    return _float_named(text)
+
+
+def _float_named(text: str) -> Primitive:
+    p = _floats.get(text)
+    if p is None:
+        from hortus.lang.types import parse_type
+
+        p = _floats[text] = Primitive(text, parse_type("float"), float(text),
+                                      f"the float {text}")
+    return p
+
+
 def resolve_builtin(name: str) -> Primitive | None:
     found = builtins().get(name)
     if found is None and _INT_TEXT.fullmatch(name):
@@ -45,6 +70,13 @@ def resolve_builtin(name: str) -> Primitive | None:
             return int_literal(int(name))
         except ValueError:  # more digits than Python converts
             return None
+    if found is None and _FLOAT_TEXT.fullmatch(name):
+        import math
+
+        value = float(name)
+        if not math.isfinite(value) or repr(value) not in (name, name.replace("e", ".0e")):
+            return None  # only the canonical text, so that parse(str(p)) == p
+        return _float_named(name)
     return found
 
 

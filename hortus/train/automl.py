@@ -69,10 +69,11 @@ def widen(module: Module, width: int, seed: int = 0) -> Module:
         raise ValueError(f"cannot narrow a module from {arch.width} to {width} units")
     new_arch = arch.wider(width)
     net = build(new_arch, seed)
-    old_linear = [m for m in module.net.modules() if isinstance(m, torch.nn.Linear)]
-    new_linear = [m for m in net.modules() if isinstance(m, torch.nn.Linear)]
-    old_conv = [m for m in module.net.modules() if isinstance(m, torch.nn.Conv2d)]
-    new_conv = [m for m in net.modules() if isinstance(m, torch.nn.Conv2d)]
+    # layers as Any: their biases are always present here (torch types them optional)
+    old_linear: list[Any] = [m for m in module.net.modules() if isinstance(m, torch.nn.Linear)]
+    new_linear: list[Any] = [m for m in net.modules() if isinstance(m, torch.nn.Linear)]
+    old_conv: list[Any] = [m for m in module.net.modules() if isinstance(m, torch.nn.Conv2d)]
+    new_conv: list[Any] = [m for m in net.modules() if isinstance(m, torch.nn.Conv2d)]
     rng = random.Random(seed)
     with torch.no_grad():
         for o, n in zip(old_conv, new_conv, strict=True):

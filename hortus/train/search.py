@@ -49,6 +49,7 @@ from hortus.train.trainer import (
 
 INT = TCon("int")
 HOLE_WEIGHT = 4.0  # log weight of the holes in top-down enumeration
+MIN_FULL = 20  # latent programs reading every array input wanted before time is up
 
 
 @dataclass(frozen=True)
@@ -186,8 +187,11 @@ def latent_programs(task: Task, grammar: Grammar, holes: list[Hole], sample: lis
                                         zip(xs, arguments(task.request), strict=True)])))
     cfg = CFG(grammar, request)
     deadline = time.perf_counter() + seconds
+    # on a busy machine the share may end before anything useful is found: up to three times
+    # as long while fewer than MIN_FULL programs read every array input
+    hard = time.perf_counter() + 3 * seconds
     target = tuple(object() for _ in envs)
-    en = ValueEnumerator(cfg, envs, target, deadline=deadline)
+    en = ValueEnumerator(cfg, envs, target, deadline=hard)
     # programs that read every array input are kept apart: most behaviours ignore some input
     # (constants, one argument), and the task almost always needs all of them
     n = len(types)
@@ -209,7 +213,8 @@ def latent_programs(task: Task, grammar: Grammar, holes: list[Hole], sample: lis
         METER.deadline = deadline + 1.0
         try:
             level = 0
-            while len(full) < limit and time.perf_counter() < deadline:
+            while len(full) < limit and (time.perf_counter() < deadline or (
+                    len(full) < MIN_FULL and time.perf_counter() < hard)):
                 level += 1
                 en.pool(cfg.start, level)
         except Stop:

@@ -116,9 +116,16 @@ def test_depth_budget() -> None:
         p(1, budget=Budget(max_depth=3))
 
 
-def test_hole_refuses_to_run() -> None:
-    with pytest.raises(CompileError, match="unfilled hole \\?\\?w\\[int\\]"):
+def test_hole_refuses_to_run_until_it_is_filled() -> None:
+    from hortus.eval.interpreter import filling
+
+    # a named hole is a module or constant still to be trained: it says so when run
+    with pytest.raises(CompileError, match="the hole \\?\\?w has no module or value"):
         parse("(lambda (+ ??w[int] $0))")(1)
+    with filling({"w": 4}):
+        assert parse("(lambda (+ ??w[int] $0))")(1) == 5
+    with pytest.raises(CompileError, match="the hole \\?\\?w has no module or value"):
+        parse("(lambda (+ ??w[int] $0))")(1)  # the filling ended with its block
     with pytest.raises(EvalError, match="unfilled hole"):
         parse("(lambda (map ?? $0))")([1])
 

@@ -1,7 +1,8 @@
 """``hortus bench digits``: hybrid programs on handwritten digits, structure searched.
 
-1. **The supervised ceiling**: the network a hole gets (the template for ``image -> int``)
-   trained on the labelled training pool; its digit accuracy ``p`` on the test pool.
+1. **The supervised ceiling**: the network a hole gets (the template for ``image -> int``),
+   trained on the labelled training pool for the same time a task gets (the best weights on
+   held-aside labelled images kept); its digit accuracy ``p`` on the test pool.
 2. **Each task** (:data:`hortus.domains.digits.FAMILIES`) from its outputs only: the hybrid
    searcher finds the program and trains its hole. Reported per task: the accuracy on test
    examples (images from the test pool), the ceiling ``p^n`` its examples imply (n digits read
@@ -57,7 +58,7 @@ def ceiling_network(pools: dg.Pools, seconds: float) -> tuple[Any, float, float,
     program = parse("(lambda (??digit $0))")
     start = time.perf_counter()
     fit = train(program, request, [((x,), y) for x, y in pools.train],
-                TrainConfig(seconds=seconds, patience=8))
+                TrainConfig(seconds=seconds, steps=100_000))
     elapsed = time.perf_counter() - start
     return (fit, fit.accuracy([((x,), y) for x, y in pools.test]),
             fit.accuracy([((x,), y) for x, y in pools.validation]), elapsed)

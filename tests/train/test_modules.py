@@ -97,3 +97,28 @@ def test_hostile_weights_write_nothing_to_the_library(tmp_path, module):
     assert lib.routines() == before
     assert "module:digit" not in lib.blobs()
     lib.close()
+
+
+def test_damaged_module_files_are_refused_cleanly(module):
+    """Bit flips and truncations anywhere in a module file: it loads (the damage missed
+    anything checked, e.g. a weight's low bits) or is a ModuleError; never anything else."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    good = to_bytes(module)
+
+    @settings(max_examples=150, deadline=None)
+    @given(at=st.integers(0, len(good) - 1), bit=st.integers(0, 7),
+           cut=st.one_of(st.none(), st.integers(0, len(good) - 1)))
+    def damaged(at, bit, cut):
+        data = bytearray(good)
+        data[at] ^= 1 << bit
+        if cut is not None:
+            data = data[:cut]
+        try:
+            loaded, _ = from_bytes("digit", bytes(data))
+        except ModuleError:
+            return
+        assert loaded.arch == module.arch or loaded.arch.check() is None
+
+    damaged()

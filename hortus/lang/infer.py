@@ -38,8 +38,21 @@ def infer(program: Program, env: Sequence[Type] = (), request: Type | None = Non
 
     With ``request``, the program is also checked against that type.
     """
-    checker = _Checker()
     # the environment's variables are renamed so that they cannot clash with fresh ones
+    checker, t = _checked(program, env, request)
+    return canonical(resolve(t, checker.s))
+
+
+def hole_types(program: Program, request: Type | None = None) -> dict[str, Type]:
+    """The type of each named hole of ``program`` (checked against ``request`` if given)."""
+    checker, _ = _checked(program, (), request)
+    return {name: canonical(resolve(h, checker.s)) for name, h in checker.holes.items()}
+
+
+def _checked(program: Program, env: Sequence[Type], request: Type | None
+             ) -> tuple[_Checker, Type]:
+    """Infer ``program``'s type in ``env`` (renamed apart) and unify it with ``request``."""
+    checker = _Checker()
     t = checker.go(program, checker.fresh.instantiate_together(env), ())
     if request is not None:
         try:
@@ -47,20 +60,7 @@ def infer(program: Program, env: Sequence[Type] = (), request: Type | None = Non
         except UnificationError:
             raise ProgramTypeError(f"program has type {canonical(resolve(t, checker.s))}, "
                                    f"but {request} was requested") from None
-    return canonical(resolve(t, checker.s))
-
-
-def hole_types(program: Program, request: Type | None = None) -> dict[str, Type]:
-    """The type of each named hole of ``program`` (checked against ``request`` if given)."""
-    checker = _Checker()
-    t = checker.go(program, [], ())
-    if request is not None:
-        try:
-            unify(t, checker.fresh.instantiate(request), checker.s)
-        except UnificationError:
-            raise ProgramTypeError(f"program has type {canonical(resolve(t, checker.s))}, "
-                                   f"but {request} was requested") from None
-    return {name: canonical(resolve(h, checker.s)) for name, h in checker.holes.items()}
+    return checker, t
 
 
 def typecheck(program: Program, request: Type | None = None) -> Type:

@@ -33,6 +33,7 @@ from hortus.lang.parse import parse
 from hortus.lang.types import parse_type
 from hortus.search import SearchBudget
 from hortus.tasks.task import Example, Task
+from hortus.train.trainer import task_examples
 
 DEFAULT_TASKS = ("add2", "sum", "count-3", "max", "less-than", "sort", "product", "mod",
                  "add-mod-3", "add-sub")
@@ -42,11 +43,6 @@ MARGIN = 0.02  # "within 2 points of the ceiling"
 
 def _task(name: str, pairs: Sequence[tuple[tuple[Any, ...], Any]], request: str) -> Task:
     return Task.build(name, [Example(tuple(xs), y) for xs, y in pairs], parse_type(request))
-
-
-def _internal(task: Task) -> list[tuple[tuple[Any, ...], Any]]:
-    envs, outs = task.internal
-    return [(tuple(reversed(env)), y) for env, y in zip(envs, outs, strict=True)]
 
 
 def ceiling_network(pools: dg.Pools, seconds: float) -> tuple[Any, float, float, float]:
@@ -122,7 +118,7 @@ def run_digits(source: str = "mnist", tasks: Sequence[str] | None = None,
             "candidates": result.stats.get("ranked", [])}
         for label, pairs in tests.items():
             test_task = _task(name, pairs, request)
-            acc = trained.accuracy(_internal(test_task)) if trained is not None and \
+            acc = trained.accuracy(task_examples(test_task)) if trained is not None and \
                 result.best else 0.0
             ceiling = sum(p ** fam.digits(xs) for xs, _ in pairs) / len(pairs)
             key = "" if label == "test" else f" ({label[5:]})"

@@ -123,13 +123,10 @@ def solve(
 
 
 def _hybrid_indices(tasks: list[Task]) -> set[int]:
-    """The tasks that read images or tensors (they need neural holes), or return floats (they
-    may need fitted constants): both are searched by hortus.train's hybrid searcher."""
-    from hortus.lang.types import TCon, returns
-    from hortus.train.search import perceptual_types
+    """The tasks for hortus.train's hybrid searcher (``solving.is_hybrid``)."""
+    from hortus.train.solving import is_hybrid
 
-    return {k for k, t in enumerate(tasks)
-            if perceptual_types(t.request) or returns(t.request) == TCon("float")}
+    return {k for k, t in enumerate(tasks) if is_hybrid(t)}
 
 
 def _solve_hybrid(task: Task, lib: Library, timeout: float, settings: list[str] | None

@@ -1,4 +1,4 @@
-"""Term rewriting: substitution, beta reduction and inlining of routines.
+"""Term rewriting: substitution, beta reduction, inlining of routines, mapping holes.
 
 Used to check that a program rewritten with new routines means what the original meant:
 inlining the routines and reducing must give back the original term exactly.
@@ -6,7 +6,9 @@ inlining the routines and reducing must give back the original term exactly.
 
 from __future__ import annotations
 
-from hortus.lang.program import Apply, Index, Lambda, Program, Routine
+from collections.abc import Callable
+
+from hortus.lang.program import Apply, Hole, Index, Lambda, Program, Routine
 
 
 def substitute(body: Program, value: Program, depth: int = 0) -> Program:
@@ -57,3 +59,14 @@ def inline_routines(p: Program) -> Program:
         return q
 
     return beta_normal(go(p))
+
+
+def map_holes(p: Program, f: Callable[[Hole], Program]) -> Program:
+    """``p`` with each hole ``h`` replaced by ``f(h)`` (renamed, typed, filled by a value)."""
+    if isinstance(p, Hole):
+        return f(p)
+    if isinstance(p, Apply):
+        return Apply(map_holes(p.f, f), map_holes(p.x, f))
+    if isinstance(p, Lambda):
+        return Lambda(map_holes(p.body, f))
+    return p

@@ -184,15 +184,7 @@ def _by_cmaes(program: Program, names: Sequence[str], examples: Sequence[Example
 def substitute(program: Program, values: dict[str, float]) -> Program:
     """``program`` with each constant hole replaced by its value as a float literal."""
     from hortus.lang.primitives._registry import float_literal
-    from hortus.lang.program import Apply, Lambda
+    from hortus.lang.rewrite import map_holes
 
-    def go(p: Program) -> Program:
-        if isinstance(p, Hole) and p.name in values:
-            return float_literal(values[p.name])
-        if isinstance(p, Apply):
-            return Apply(go(p.f), go(p.x))
-        if isinstance(p, Lambda):
-            return Lambda(go(p.body))
-        return p
-
-    return go(program)
+    return map_holes(program, lambda h: float_literal(values[h.name])
+                     if h.name in values else h)

@@ -216,7 +216,8 @@ def lift(p: Program) -> Program:
 # ------------------------------------------------------------------ circuits and their shapes
 
 
-Shape = tuple[Any, ...]  # ("leaf", position) | ("const", v) | (op name, child shapes...)
+# ("leaf", position) | ("const", v) | ("sorted", ties, keys...) | (primitive, child shapes...)
+Shape = tuple[Any, ...]
 
 
 @dataclass(frozen=True)
@@ -230,7 +231,6 @@ class Term:
 
 def flatten(node: Latent) -> tuple[Shape, tuple[int, ...]]:
     slots: list[int] = []
-    ops: dict[str, Primitive] = {}
 
     def go(v: Any) -> Shape:
         if not isinstance(v, Latent):
@@ -238,16 +238,9 @@ def flatten(node: Latent) -> tuple[Shape, tuple[int, ...]]:
         if v.op is None:
             slots.append(v.args[0])
             return ("leaf", len(slots) - 1)
-        ops[v.op.name] = v.op
-        return (v.op.name, *(go(a) for a in v.args))
+        return (v.op, *(go(a) for a in v.args))  # the primitive itself: it runs on supports
 
-    shape = go(node)
-    for name, op in ops.items():
-        _OPS.setdefault(name, op.impl)
-    return shape, tuple(slots)
-
-
-_OPS: dict[str, Callable[..., Any]] = {}  # circuit op name -> the implementation it runs
+    return go(node), tuple(slots)
 
 
 def terms(output: Any, observed: Any) -> Iterator[Term] | None:
@@ -325,8 +318,9 @@ class Dist:
 
 
 @lru_cache(maxsize=4096)
-def _plan(name: str, supports: tuple[tuple[int, ...], ...]) -> tuple[tuple[int, ...], Any, Any]:
-    """The support of ``name`` applied to operands of ``supports``, and for each combination
+def _plan(op: Primitive, supports: tuple[tuple[int, ...], ...]
+          ) -> tuple[tuple[int, ...], Any, Any]:
+    """The support of ``op`` applied to operands of ``supports``, and for each combination
     (row-major over the outer product) its result's position; combinations that fail drop out.
     """
     import torch
@@ -335,8 +329,8 @@ def _plan(name: str, supports: tuple[tuple[int, ...], ...]) -> tuple[tuple[int, 
     for s in supports:
         n *= len(s)
     if n > MAX_PAIRS:
-        raise NotLiftable(f"{name} would combine {n:,} value combinations")
-    impl = _OPS[name]
+        raise NotLiftable(f"{op.name} would combine {n:,} value combinations")
+    impl = op.impl
     results: list[int | None] = []
     for combo in itertools.product(*supports):
         try:
@@ -346,7 +340,8 @@ def _plan(name: str, supports: tuple[tuple[int, ...], ...]) -> tuple[tuple[int, 
             results.append(None)
     values = tuple(sorted({r for r in results if r is not None}))
     if len(values) > MAX_SUPPORT:
-        raise NotLiftable(f"{name} takes {len(values):,} values, more than {MAX_SUPPORT:,}")
+        raise NotLiftable(f"{op.name} takes {len(values):,} values, more than "
+                          f"{MAX_SUPPORT:,}")
     where = {v: i for i, v in enumerate(values)}
     keep = [i for i, r in enumerate(results) if r is not None]
     index = [where[r] for r in results if r is not None]

@@ -44,6 +44,7 @@ from hortus.train.trainer import (
     TrainConfig,
     TrainedProgram,
     TrainError,
+    task_examples,
     train,
 )
 
@@ -276,16 +277,9 @@ def _rebuild(done: tuple[tuple[Rule, int], ...], n_inputs: int) -> Program:
 def _explains(program: Program, holes: list[str], ex: Example, classes: int) -> bool:
     """Can some latent values make ``program`` give ``ex``'s output?"""
     xs, y = ex
-    slots: dict[abduction.Key, int] = {}
-
-    def leaf(key: abduction.Key, x: Any) -> Any:
-        if lifted.has_latent(x):
-            raise lifted.NotLiftable("a hole reads another hole's output")
-        return lifted.leaf(slots.setdefault(key, len(slots)))
-
     support = tuple(range(classes))
     try:
-        out = abduction.run_with(lifted.lift(program), xs, holes, leaf)
+        out = abduction.run_with(lifted.lift(program), xs, holes, _leaves({}))
         found = lifted.terms(out, y)
         if found is None:
             return False
@@ -458,9 +452,7 @@ class HybridSearcher(Searcher):
                              f"hole to read, nor floats for a constant (its type is "
                              f"{show_type(task.request)})")
         names = [h.name for h in holes if h.name]
-        envs, outs = task.internal
-        examples: list[Example] = [(tuple(reversed(env)), y) for env, y in
-                                   zip(envs, outs, strict=True)]
+        examples = task_examples(task)
         rng = random.Random(cfg_.seed)
         sample = rng.sample(examples, min(cfg_.sample, len(examples)))
         kept: list[tuple[Program, float]] = []
@@ -583,9 +575,7 @@ class HybridSearcher(Searcher):
         from hortus.train.constants import ConstantFit, fit_constants, loss, substitute
 
         cfg_ = self.config
-        envs, outs = task.internal
-        examples: list[Example] = [(tuple(reversed(env)), y) for env, y in
-                                   zip(envs, outs, strict=True)]
+        examples = task_examples(task)
         holes = [Hole(FLOAT, f"c{i}") for i in range(cfg_.constants)]
         prods = [*grammar.productions, *(Production(h, FLOAT, HOLE_WEIGHT) for h in holes)]
         cfg = CFG(replace(grammar, productions=tuple(prods)), task.request)
@@ -623,6 +613,7 @@ class HybridSearcher(Searcher):
         stats["constants"] = fit.to_json()
         final = substitute(program, fit.values)
         elapsed = time.perf_counter() - start
-        ok = fit.loss <= 1e-6 if all(isinstance(y, float) for y in outs) else fit.loss == 0
+        ok = fit.loss <= 1e-6 if all(isinstance(y, float) for _, y in examples) else \
+            fit.loss == 0
         found = [Candidate(final, logp, elapsed, looked)] if ok else []
         return SearchResult(task.name, found, looked, elapsed, None, stats)

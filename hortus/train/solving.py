@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from hortus.lang.program import Apply, Hole, Lambda, Program
+from hortus.lang.program import Hole, Program
+from hortus.lang.rewrite import map_holes
 from hortus.search import SearchBudget, SearchResult
 from hortus.tasks.task import Task
 from hortus.train.search import HybridSearcher, holes_for
@@ -22,29 +23,21 @@ if TYPE_CHECKING:
 
 
 def is_hybrid(task: Task) -> bool:
-    """Does the task read images or tensors, so that a program needs a neural hole?"""
-    return bool(holes_for(task.request))
+    """Does the task read images or tensors (a program needs a neural hole), or return floats
+    (it may need fitted constants)? Both are searched by the hybrid searcher."""
+    from hortus.lang.types import TCon, returns
+
+    return bool(holes_for(task.request)) or returns(task.request) == TCon("float")
 
 
 def typed_holes(p: Program, types: dict[str, Any]) -> Program:
     """``p`` with each untyped hole named in ``types`` given that type."""
-    if isinstance(p, Hole) and p.tp is None and p.name in types:
-        return Hole(types[p.name], p.name)
-    if isinstance(p, Apply):
-        return Apply(typed_holes(p.f, types), typed_holes(p.x, types))
-    if isinstance(p, Lambda):
-        return Lambda(typed_holes(p.body, types))
-    return p
+    return map_holes(p, lambda h: Hole(types[h.name], h.name)
+                     if h.tp is None and h.name in types else h)
 
 
 def rename_holes(p: Program, names: dict[str, str]) -> Program:
-    if isinstance(p, Hole) and p.name in names:
-        return Hole(p.tp, names[p.name])
-    if isinstance(p, Apply):
-        return Apply(rename_holes(p.f, names), rename_holes(p.x, names))
-    if isinstance(p, Lambda):
-        return Lambda(rename_holes(p.body, names))
-    return p
+    return map_holes(p, lambda h: Hole(h.tp, names[h.name]) if h.name in names else h)
 
 
 def solve_hybrid(task: Task, library: Library | None, timeout: float,

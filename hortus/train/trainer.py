@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     import torch
     from torch import nn
 
+    from hortus.tasks.task import Task
+
 Example = tuple[tuple[Any, ...], Any]  # run-time inputs in argument order, output
 
 
@@ -177,6 +179,13 @@ def _parts(inputs: Sequence[Any], arch: Architecture) -> list[Any]:
         elif isinstance(x, list):
             found.extend(_parts(x, arch) if want == "one" else [])
     return found
+
+
+def task_examples(task: Task) -> list[Example]:
+    """``task``'s examples at run time: inputs in argument order (the enumerator keeps them
+    innermost first), and the output."""
+    envs, outs = task.internal
+    return [(tuple(reversed(env)), y) for env, y in zip(envs, outs, strict=True)]
 
 
 def holes_of_text(program: Program) -> set[str]:
@@ -493,5 +502,3 @@ class _Fit:
         return best, best_state
 
 
-def describe(modules: dict[str, Module]) -> str:
-    return ", ".join(f"??{n}: {show_type(m.tp)} ({m.arch.encoder})" for n, m in modules.items())

@@ -182,8 +182,9 @@ def library_export(
         return
     for note in summary.skipped:
         err.print(Text.assemble(("left out:", "yellow"), " ", plain(note)), soft_wrap=True)
-    out.print(plain(f"wrote {summary.path}: {summary.routines} routines, {len(summary.blobs)} "
-                    f"models, {summary.tasks} tasks ({summary.solutions} solved)"))
+    out.print(plain(f"wrote {summary.path}: {summary.routines} routines, "
+                    f"{len(summary.modules)} neural modules, {len(summary.blobs)} models, "
+                    f"{summary.tasks} tasks ({summary.solutions} solved)"))
 
 
 @library_app.command("import")
@@ -216,6 +217,7 @@ def library_import(
         return
     table = Table(title=plain(f"Imported {summary.path}"), show_header=False)
     table.add_row("routines added", plain(", ".join(summary.added) or "-"))
+    table.add_row("neural modules added", plain(", ".join(summary.modules) or "-"))
     table.add_row("already present", plain(", ".join(f"{a} (as {b})" for a, b in summary.skipped)
                                            or "-"))
     table.add_row("renamed", plain(", ".join(f"{a} -> {b}" for a, b in summary.renamed) or "-"))

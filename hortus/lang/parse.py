@@ -50,7 +50,8 @@ def excerpt(text: str, offset: int, width: int = 30) -> str:
 _ATOM = re.compile(r"[^\s()#]+")
 _INDEX = re.compile(r"\$([0-9]+)$")
 _INT = re.compile(r"-?[0-9]+$")
-_HOLE = re.compile(r"\?\?([A-Za-z0-9_\-.]*)")
+HOLE_NAME = re.compile(r"[A-Za-z0-9_\-.]+")  # what may follow "??" (fullmatch)
+_HOLE = re.compile(rf"\?\?((?:{HOLE_NAME.pattern})?)")
 # What a routine may be named (with fullmatch): an atom that reads back as a name, not as an
 # index ($0), a hole (??) or the keyword lambda (or lam).
 ROUTINE_NAME = re.compile(r"(?!(?:lambda|lam)$)[^\s()#$?][^\s()#]*")

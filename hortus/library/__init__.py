@@ -13,7 +13,7 @@ from hortus.library.records import (
     SolutionRecord,
     TaskRecord,
 )
-from hortus.library.store import Library, NewRoutine
+from hortus.library.store import Library, NewModule, NewRoutine
 
 __all__ = [
     "DEFAULT_URL",
@@ -21,6 +21,7 @@ __all__ = [
     "BlobRecord",
     "Library",
     "LibraryError",
+    "NewModule",
     "NewRoutine",
     "PhaseRecord",
     "RoutineRecord",

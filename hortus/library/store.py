@@ -171,18 +171,10 @@ class Library:
 
         ``weights`` must be a well-formed safetensors file (see ``hortus.train.modules``).
         """
-        from hortus._safetensors import check_safetensors
-
-        row = _checked_routine(NewRoutine(Hole(tp, name), name, 0.0, provenance))
-        row.kind = "neural"
-        try:
-            check_safetensors(weights)
-        except ValueError as e:
-            raise LibraryError(f"the weights of module {name!r} are not safetensors: {e}"
-                               ) from None
+        row, blob = _checked_module(NewModule(name, tp, weights, 0.0, provenance))
         with self._session(write=True) as s:
             record = convert.routine(self._insert_routine(s, row))
-            _write_blob(s, f"module:{name}", weights, "module", {"routine": name})
+            _write_blob(s, *blob)
             return record
 
     def _insert_routine(self, s: Session, row: RoutineRow) -> RoutineRow:
@@ -454,7 +446,8 @@ class Library:
 
     # ---------------------------------------------------------------- merging (library import)
 
-    def merge(self, routines: Sequence[NewRoutine] = (), *, grammar: Grammar | None = None,
+    def merge(self, routines: Sequence[NewRoutine] = (), *, modules: Sequence[NewModule] = (),
+              grammar: Grammar | None = None,
               blobs: Sequence[tuple[str, bytes, str, Mapping[str, Any]]] = (),
               tasks: Sequence[Task] = (), results: Sequence[tuple[Task, SearchResult]] = (),
               run: tuple[str, Mapping[str, Any]] = ("merge", {})) -> int | None:
@@ -466,6 +459,7 @@ class Library:
         ``(command, config)``, finished at once; its id is returned (None without results).
         """
         rows = [_checked_routine(r) for r in routines]
+        neural = [_checked_module(m) for m in modules]
         encoded = [_EncodedTask(t) for t in tasks]
         found = [(_EncodedTask(t), r, [show(c.program) for c in r.solutions], dumps(r.stats))
                  for t, r in results]
@@ -473,6 +467,9 @@ class Library:
         with self._session(write=True) as s:
             for row in rows:
                 self._insert_routine(s, row)
+            for row, blob in neural:
+                self._insert_routine(s, row)
+                _write_blob(s, *blob)
             if grammar is not None:
                 self._write_grammar(s, grammar)
             for name, data, kind, meta in blobs:
@@ -511,6 +508,42 @@ class NewRoutine:
     name: str
     weight: float = 0.0
     provenance: Mapping[str, Any] | None = None
+
+
+MODULE_BLOB = "module:"  # a neural routine's weights are the blob module:<its name>
+
+
+@dataclass(frozen=True)
+class NewModule:
+    """A trained neural module to add: the routine ``??name[tp]`` and its safetensors weights."""
+
+    name: str
+    tp: Type
+    weights: bytes
+    weight: float = 0.0
+    provenance: Mapping[str, Any] | None = None
+
+
+BlobWrite = tuple[str, bytes, str, Mapping[str, Any]]
+
+
+def _checked_module(new: NewModule) -> tuple[RoutineRow, BlobWrite]:
+    """The routine row and blob of a new module, checked before any transaction starts."""
+    from hortus._safetensors import check_safetensors
+    from hortus.lang.parse import HOLE_NAME
+
+    if not isinstance(new.name, str) or not HOLE_NAME.fullmatch(new.name):
+        raise LibraryError(f"{new.name!r} cannot name a neural routine: its name is the hole's, "
+                           f"letters, digits, '_', '-' and '.'")
+    row = _checked_routine(NewRoutine(Hole(new.tp, new.name), new.name, new.weight,
+                                      new.provenance))
+    row.kind = "neural"
+    try:
+        check_safetensors(new.weights)
+    except ValueError as e:
+        raise LibraryError(f"the weights of module {new.name!r} are not safetensors: {e}"
+                           ) from None
+    return row, (f"{MODULE_BLOB}{new.name}", new.weights, "module", {"routine": new.name})
 
 
 def _checked_routine(new: NewRoutine) -> RoutineRow:

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING, Any
 
 from hortus._safetensors import METADATA, check_safetensors
 from hortus.lang.types import TypeSyntaxError, arrow, parse_type, show_type
+from hortus.library.store import MODULE_BLOB
 from hortus.train.templates import Architecture, build
 from hortus.train.trainer import Module
 
 if TYPE_CHECKING:
     from hortus.library import Library
 
-BLOB_PREFIX = "module:"
 FORMAT = "hortus-module-1"
 
 
@@ -93,15 +93,25 @@ def load_modules(library: Library) -> dict[str, Module]:
     for r in library.routines():
         if r.kind != "neural":
             continue
-        blob = library.get_blob(BLOB_PREFIX + r.name)
+        blob = library.get_blob(MODULE_BLOB + r.name)
         if blob is None:
             raise ModuleError(f"neural routine {r.name!r} has no weights in the library")
-        module, _ = from_bytes(r.name, blob.data)
-        if arrow(*_parts(module.tp)) != parse_type(r.type):
-            raise ModuleError(f"neural routine {r.name!r} has type {r.type}, but its weights "
-                              f"are for {show_type(module.tp)}")
-        out[r.name] = module
+        out[r.name] = read_module(r.name, r.type, blob.data)
     return out
+
+
+def read_module(name: str, tp: str, data: bytes) -> Module:
+    """The neural routine ``name`` of type ``tp`` from its weights, checked to be of that type."""
+    module, _ = from_bytes(name, data)
+    try:
+        declared = parse_type(tp)
+    except TypeSyntaxError as e:
+        raise ModuleError(f"neural routine {name!r} has a type that does not parse: {e}"
+                          ) from None
+    if arrow(*_parts(module.tp)) != arrow(*_parts(declared)):
+        raise ModuleError(f"neural routine {name!r} has type {tp}, but its weights are for "
+                          f"{show_type(module.tp)}")
+    return module
 
 
 def _parts(tp: Any) -> list[Any]:

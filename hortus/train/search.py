@@ -30,6 +30,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, replace
 from typing import Any
 
+from hortus.eval.judge import FLOAT_TOLERANCE
 from hortus.lang.program import Apply, Hole, Index, Lambda, Program
 from hortus.lang.runtime import EvalError
 from hortus.lang.types import TCon, Type, arguments, arrow, dimension_of, show_type
@@ -613,7 +614,7 @@ class HybridSearcher(Searcher):
         stats["constants"] = fit.to_json()
         final = substitute(program, fit.values)
         elapsed = time.perf_counter() - start
-        ok = fit.loss <= 1e-6 if all(isinstance(y, float) for _, y in examples) else \
-            fit.loss == 0
+        ok = fit.loss <= FLOAT_TOLERANCE if all(isinstance(y, float) for _, y in examples) \
+            else fit.loss == 0
         found = [Candidate(final, logp, elapsed, looked)] if ok else []
         return SearchResult(task.name, found, looked, elapsed, None, stats)

@@ -92,7 +92,7 @@ def test_hostile_weights_write_nothing_to_the_library(tmp_path, module):
     before = lib.routines()
     with pytest.raises(LibraryError, match="not safetensors"):
         lib.add_module("digit", TP, b"\xff" * 64, {})
-    with pytest.raises(LibraryError, match="cannot name a routine"):
+    with pytest.raises(LibraryError, match="cannot name a neural routine"):
         lib.add_module("two words", TP, to_bytes(module), {})
     assert lib.routines() == before
     assert "module:digit" not in lib.blobs()

@@ -16,12 +16,24 @@ Format (``hortus-library.json``, version 1)::
      "routines": [{"name", "body", "type", "weight", "provenance": {...}}],
      "bigram": [{"parent", "arg", "child", "weight"}],   # keys as in Grammar.bigram
      "blobs": [{"name", "member", "kind": "safetensors", "meta": {...}, "size", "sha256"}],
+     "modules": [{"name", "type", "weight", "provenance": {...},            # optional
+                  "member", "size", "sha256"}],
      "tasks": [{"name", "request", "examples": [{"inputs", "output"}],       # optional
                 "solution": null | {"program", "logprior", "time", "tried"}}]}
 
 Bodies and programs are s-expressions with routines inline (``#(...)``), so a routine never
 depends on another's name; each blob is the zip member named by ``member``
 (``<blob name>.safetensors`` when the name is a plain word). No other member is allowed.
+
+A *neural routine* (a trained module, ``hortus.train.modules``) travels in ``modules``: its
+routine row and its weights as one member, the module file hortus writes (safetensors, the
+architecture and type in its metadata). Importing one builds its network from the
+architecture and checks every weight's name, shape, dtype and finiteness, and its type,
+before anything is written (this needs PyTorch). Programs call it as a typed hole
+``??name[type]``; a hole must name a neural routine of the file or the library, at its type,
+and is renamed with it. A solution that calls neural routines is recorded without the fit
+check: its fit is an accuracy, not an exact match. ``modules`` is written only when there
+are some, so a file without them is read by a hortus that predates it.
 """
 
 from __future__ import annotations

@@ -38,7 +38,8 @@ def write_zip(target: Path, members: Mapping[str, bytes]) -> None:
 
 
 def read_members(path: Path, limits: Limits) -> tuple[dict[str, Any], dict[str, bytes]]:
-    """The checked manifest and the blob members it lists, read into memory under the limits."""
+    """The checked manifest and the members it lists (blobs and modules' weights), read into
+    memory under the limits."""
     try:
         if not path.is_file():
             raise Bad("no such file" if not path.exists() else "not a regular file")
@@ -58,14 +59,14 @@ def read_members(path: Path, limits: Limits) -> tuple[dict[str, Any], dict[str, 
         raise Bad(f"no {MANIFEST} member: not a hortus library file")
     raw = _read_member(archive, table[MANIFEST], min(limits.manifest, limits.member))
     manifest = check_manifest(_load_json(raw, MANIFEST, limits.depth))
-    listed = {b["member"]: b for b in manifest["blobs"]}
+    listed = {b["member"]: (what, b) for what in ("blob", "module") for b in manifest[f"{what}s"]}
     for name in table:
         if name != MANIFEST and name not in listed:
             raise Bad(f"unexpected member {name!r} (not listed in {MANIFEST})")
     blobs = {}
-    for member, entry in listed.items():
+    for member, (what, entry) in listed.items():
         if member not in table:
-            raise Bad(f"member {member!r} of blob {entry['name']!r} is missing")
+            raise Bad(f"member {member!r} of {what} {entry['name']!r} is missing")
         blob = _read_member(archive, table[member], limits.member)
         if len(blob) != entry["size"] or hashlib.sha256(blob).hexdigest() != entry["sha256"]:
             raise Bad(f"member {member!r} does not match the size and sha256 listed for it")

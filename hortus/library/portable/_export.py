@@ -14,9 +14,12 @@ from typing import TYPE_CHECKING, Any
 from hortus._safetensors import check_safetensors
 from hortus.library.portable._archive import write_zip
 from hortus.library.portable._base import FORMAT, MANIFEST, MEMBER_NAME, VERSION, LibraryFileError
+from hortus.library.store import MODULE_BLOB
 
 if TYPE_CHECKING:
+    from hortus.library.records import RoutineRecord
     from hortus.library.store import Library
+
 
 
 @dataclass(frozen=True)
@@ -26,6 +29,7 @@ class ExportSummary:
     path: str
     routines: int  # invented routines written
     blobs: tuple[str, ...]  # blobs written
+    modules: tuple[str, ...]  # neural routines written, with their weights
     skipped: tuple[str, ...]  # what was left out, and why
     tasks: int
     solutions: int
@@ -57,9 +61,12 @@ def export_library(library: Library, path: str | os.PathLike[str], *,
         "blobs": [],
     }
     members: dict[str, bytes] = {}
+    modules = _module_entries(library, routines, members, skipped)
+    if modules:  # absent otherwise: a file without modules stays readable by older hortus
+        manifest["modules"] = modules
     for name in library.blobs():
         blob = library.get_blob(name)
-        if blob is None:
+        if blob is None or name in {f"{MODULE_BLOB}{m['name']}" for m in modules}:
             continue
         if blob.kind != "safetensors":
             skipped.append(f"blob {name!r}: kind {blob.kind!r}, only safetensors are exported")
@@ -71,9 +78,8 @@ def export_library(library: Library, path: str | os.PathLike[str], *,
             continue
         member = _member_for(name, members)
         members[member] = blob.data
-        manifest["blobs"].append({"name": name, "member": member, "kind": blob.kind,
-                                  "meta": blob.meta, "size": len(blob.data),
-                                  "sha256": hashlib.sha256(blob.data).hexdigest()})
+        manifest["blobs"].append({"name": name, "kind": blob.kind, "meta": blob.meta,
+                                  **_member_entry(member, blob.data)})
     solutions = 0
     if tasks:
         manifest["tasks"] = entries = _task_entries(library)
@@ -86,13 +92,40 @@ def export_library(library: Library, path: str | os.PathLike[str], *,
                                "export") from None
     write_zip(target, {MANIFEST: text.encode("utf-8"), **members})
     return ExportSummary(str(target), len(invented), tuple(m["name"] for m in manifest["blobs"]),
-                         tuple(skipped), len(manifest.get("tasks", ())), solutions)
+                         tuple(m["name"] for m in modules), tuple(skipped),
+                         len(manifest.get("tasks", ())), solutions)
 
 
 def _hortus_version() -> str:
     from hortus import __version__
 
     return __version__
+
+
+def _module_entries(library: Library, routines: list[RoutineRecord], members: dict[str, bytes],
+                    skipped: list[str]) -> list[dict[str, Any]]:
+    """The neural routines, each with its weights as a member (added to ``members``)."""
+    entries = []
+    for r in routines:
+        if r.kind != "neural":
+            continue
+        blob = library.get_blob(f"{MODULE_BLOB}{r.name}")
+        try:
+            if blob is None:
+                raise ValueError("no weights in the library")
+            check_safetensors(blob.data)
+        except ValueError as e:
+            skipped.append(f"neural routine {r.name!r}: its weights are not exported ({e})")
+            continue
+        member = _member_for(f"module-{r.name}", members)
+        members[member] = blob.data
+        entries.append({"name": r.name, "type": r.type, "weight": r.weight,
+                        "provenance": r.provenance, **_member_entry(member, blob.data)})
+    return entries
+
+
+def _member_entry(member: str, data: bytes) -> dict[str, Any]:
+    return {"member": member, "size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
 
 
 def _member_for(name: str, taken: Mapping[str, bytes]) -> str:

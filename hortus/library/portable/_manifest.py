@@ -116,6 +116,7 @@ def _jtype(v: Any) -> str:
 
 
 _WEIGHT = _number(-MAX_WEIGHT, MAX_WEIGHT)
+_MEMBER = {"member": _text(200), "size": _integer(0, 1 << 62), "sha256": _text(64)}
 _ROOT = _record({
     "format": _text(), "version": _integer(0, 1 << 31),
     "primitives": _items(_record({"name": _text(NAME_LEN), "type": _text(),
@@ -125,10 +126,11 @@ _ROOT = _record({
                                 "weight": _WEIGHT, "provenance": _mapping}), 100_000),
     "bigram": _items(_record({"parent": _text(), "arg": _integer(0, 64), "child": _text(),
                               "weight": _WEIGHT})),
-    "blobs": _items(_record({"name": _text(NAME_LEN), "member": _text(200),
-                             "kind": _text(64), "meta": _mapping,
-                             "size": _integer(0, 1 << 62), "sha256": _text(64)}), 1_000),
+    "blobs": _items(_record({"name": _text(NAME_LEN), "kind": _text(64), "meta": _mapping,
+                             **_MEMBER}), 1_000),
 }, {
+    "modules": _items(_record({"name": _text(NAME_LEN), "type": _text(), "weight": _WEIGHT,
+                               "provenance": _mapping, **_MEMBER}), 1_000),
     "hortus": _text(64, empty=True), "exported_at": _text(64, empty=True),
     "primitive_set": _text(NAME_LEN, empty=True),
     "tasks": _items(_record({
@@ -150,17 +152,24 @@ def check_manifest(data: Any) -> dict[str, Any]:
             f"a format version that is not an integer ({version!r})"
         raise Bad(f"{MANIFEST} has {what}; this hortus reads version {VERSION}")
     manifest: dict[str, Any] = _ROOT(data, "")
+    manifest.setdefault("modules", [])
     for k, b in enumerate(manifest["blobs"]):
-        where = f"blobs[{k}]"
         if b["kind"] != "safetensors":
-            raise Bad(f"{where}.kind is {b['kind']!r}; only 'safetensors' blobs are read")
-        if not MEMBER_NAME.fullmatch(b["member"]) or not b["member"].endswith(".safetensors") \
-                or b["member"] == MANIFEST:
-            raise Bad(f"{where}.member {b['member']!r} is not a plain '<name>.safetensors'")
-        if not SHA256.fullmatch(b["sha256"]):
-            raise Bad(f"{where}.sha256 is not 64 lowercase hex digits")
-    for field, key in (("blobs", "name"), ("blobs", "member"), ("routines", "name"),
-                       ("primitives", "name")):
+            raise Bad(f"blobs[{k}].kind is {b['kind']!r}; only 'safetensors' blobs are read")
+    members: set[str] = set()
+    for field in ("blobs", "modules"):
+        for k, b in enumerate(manifest[field]):
+            where = f"{field}[{k}]"
+            if not MEMBER_NAME.fullmatch(b["member"]) or not b["member"].endswith(
+                    ".safetensors") or b["member"] == MANIFEST:
+                raise Bad(f"{where}.member {b['member']!r} is not a plain '<name>.safetensors'")
+            if b["member"] in members:
+                raise Bad(f"{where}.member {b['member']!r} appears twice")
+            members.add(b["member"])
+            if not SHA256.fullmatch(b["sha256"]):
+                raise Bad(f"{where}.sha256 is not 64 lowercase hex digits")
+    for field, key in (("blobs", "name"), ("routines", "name"), ("primitives", "name"),
+                       ("modules", "name")):
         seen: set[str] = set()
         for k, item in enumerate(manifest[field]):
             if item[key] in seen:

@@ -192,7 +192,9 @@ def _fdiv(a: float, b: float) -> float:
 def _round(x: float) -> int:
     from hortus.lang.runtime import check_int
 
-    return check_int(round(x))
+    # a float hole's output while training is a torch scalar: its value rounds (no gradient)
+    item = getattr(x, "item", None)
+    return check_int(round(item() if item is not None else x))
 
 
 PRIMITIVES = [

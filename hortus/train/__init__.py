@@ -3,6 +3,8 @@
 - ``templates``: the network behind a hole, chosen from the hole's type;
 - ``lifted``: programs run on distributions (differentiable semantics);
 - ``abduction``: the most probable latent values that make an output right;
+- ``regression``: float holes, trained by the squared error of a float output through the
+  program;
 - ``trainer``: :func:`train` fits a program's holes to input/output examples.
 
 torch and numpy are imported when training starts, not with this package.

@@ -7,7 +7,9 @@ start from scratch when a trained module is given (the short run of the search, 
 module): a network of the same shape takes its weights, and a *wider* one is initialised
 from it by Net2Net's function-preserving widening (each new hidden unit copies a random old
 one; the outgoing weights of a copied unit are shared among its copies), so that it starts
-where the narrower one ended.
+where the narrower one ended. Widening keeps the function of feed-forward layers only: a GRU
+encoder of another width starts afresh (same encoder, head and classes), as does any other
+shape. Float heads widen like class heads (one output unit instead of one per class).
 """
 
 from __future__ import annotations
@@ -17,11 +19,11 @@ import random
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from hortus.lang.program import Program
 from hortus.lang.types import Type
-from hortus.train.templates import Architecture, build
+from hortus.train.templates import ENCODERS, Architecture, build
 from hortus.train.trainer import (
     Example,
     Module,
@@ -31,9 +33,6 @@ from hortus.train.trainer import (
     holes_of,
     train,
 )
-
-if TYPE_CHECKING:
-    from torch import nn
 
 
 @dataclass(frozen=True)
@@ -61,7 +60,8 @@ class Tuned:
 
 def widen(module: Module, width: int, seed: int = 0) -> Module:
     """``module`` with its hidden layers ``width`` units wide computing the same function
-    (Net2WiderNet); the layers before (convolutions) are copied as they are."""
+    (Net2WiderNet); the layers before (convolutions) are copied as they are. ValueError for
+    a narrower width or an encoder that does not widen (a GRU)."""
     import torch
 
     arch = module.arch
@@ -114,13 +114,14 @@ def _spread(weight: Any, mapping: list[int]) -> Any:
 
 def warm(module: Module, arch: Architecture, seed: int) -> Module | None:
     """A module of ``arch`` that starts from ``module``'s weights, or None if they differ in
-    more than width (a narrower one is widened; the same one copied)."""
+    more than width (a narrower one is widened where its encoder widens; the same one
+    copied)."""
     old = module.arch
     if replace(arch, width=old.width, scale=old.scale) != replace(old, scale=old.scale):
         return None
     if arch.width == old.width:
         return Module(module.name, module.tp, old, copy.deepcopy(module.net))
-    if arch.width > old.width:
+    if arch.width > old.width and ENCODERS[old.encoder].widens:
         return widen(module, arch.width, seed)
     return None
 
@@ -164,6 +165,8 @@ def tune(program: Program, request: Type, examples: Sequence[Example], seconds: 
             if m is not None:
                 modules[name] = m
                 warmed += 1
+            else:  # afresh, but the given module's kind (encoder, head, classes)
+                modules[name] = Module(name, given.tp, arch, build(arch, seed + trial.number))
 
         def report(step: int, accuracy: float) -> None:
             trial.report(accuracy, step)
@@ -198,15 +201,11 @@ def _train_with(program: Program, request: Type, examples: Sequence[Example],
                 config: TrainConfig, modules: dict[str, Module], depth: int, channels: int,
                 report: Any) -> TrainedProgram:
     """:func:`train` where new modules get ``depth`` and ``channels`` too."""
-    from hortus.train.templates import architecture_for
-    from hortus.train.trainer import _scale
+    from hortus.train.trainer import new_module
 
     fresh: dict[str, Module] = dict(modules)
     for name, tp in holes_of(program, request).items():
         if name not in fresh:
-            arch = architecture_for(tp, classes=config.classes, width=config.width,
-                                    depth=depth, channels=channels,
-                                    scale=_scale(examples, tp))
-            net: nn.Module = build(arch, seed=config.seed)
-            fresh[name] = Module(name, tp, arch, net)
+            fresh[name] = new_module(name, tp, config, examples, seed=config.seed,
+                                     depth=depth, channels=channels)
     return train(program, request, examples, config, modules=fresh, progress=report)

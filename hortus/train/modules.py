@@ -6,8 +6,9 @@ kind ``neural`` whose body is the typed hole ``??digit[image(28, 28) -> int]``, 
 provenance (task, data, accuracy) in its metadata. Both are written in one transaction.
 
 Reading one back checks everything before a tensor is built: the safetensors framing (offsets,
-dtypes; no pickle anywhere), the architecture's fields, and that every weight has exactly the
-name and shape the architecture gives it.
+dtypes; no pickle anywhere), the architecture's fields (a float head holds no classes), that
+the architecture fits the stored type (its head returns it, its encoder reads it), and that
+every weight has exactly the name and shape the architecture gives it.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from typing import TYPE_CHECKING, Any
 from hortus._safetensors import METADATA, check_safetensors
 from hortus.lang.types import TypeSyntaxError, arrow, parse_type, show_type
 from hortus.library.store import MODULE_BLOB
-from hortus.train.templates import Architecture, build
+from hortus.train.templates import Architecture, build, check_fits
 from hortus.train.trainer import Module
 
 if TYPE_CHECKING:
@@ -55,10 +56,12 @@ def from_bytes(name: str, data: bytes) -> tuple[Module, dict[str, Any]]:
             raise ValueError(f"not a hortus module (format {FORMAT})")
         arch = Architecture.from_json(meta["architecture"])
         tp = parse_type(meta["type"])
+        check_fits(arch, tp, name)  # a float head stored as an int hole's is refused
         provenance = meta.get("provenance", {})
         if not isinstance(provenance, dict):
             raise ValueError("the provenance is not an object")
     except (KeyError, TypeError, ValueError, TypeSyntaxError, RecursionError) as e:
+        # HoleTypeError is a TypeError: an architecture that does not fit the stored type
         raise ModuleError(f"module {name!r}: bad metadata: {e}") from None
     net = build(arch)
     expected = {k: tuple(v.shape) for k, v in net.state_dict().items()}

@@ -14,7 +14,8 @@ torch = pytest.importorskip("torch")
 pytest.importorskip("optuna")
 
 
-@pytest.mark.parametrize("tp", ["tensor(12) -> int", "image(8, 8) -> int"])
+@pytest.mark.parametrize("tp", ["tensor(12) -> int", "image(8, 8) -> int",
+                                "tensor(12) -> float"])
 def test_a_widened_module_computes_the_same_function(tp):
     t = parse_type(tp)
     arch = architecture_for(t, width=16, depth=2, channels=4)

@@ -1,4 +1,8 @@
-"""The held-out judge: is a program right on examples its search never saw?"""
+"""The held-out judge: is a program right on examples its search never saw?
+
+A program run exactly must give every output. A program with neural holes is a hypothesis with
+an accuracy, judged by :func:`hortus.train.solving.judge_hybrid` (torch lives there).
+"""
 
 from __future__ import annotations
 

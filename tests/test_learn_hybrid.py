@@ -185,6 +185,19 @@ def test_a_hybrid_program_is_judged_by_its_held_out_accuracy() -> None:
                         ) == (False, 0.0)
 
 
+def test_a_float_task_is_fitted_and_judged_on_its_held_out_examples(tmp_path: Path) -> None:
+    scale = Task.build("scale", [Example((float(x),), 2.5 * x) for x in range(-3, 9)],
+                       parse_type("float -> float"))
+    config = LearnConfig(iterations=1, timeout=4, seen_examples=8, prior="library")
+    with Library.create(f"sqlite:///{tmp_path / 'lib.db'}", ("lists", "tensors")) as lib:
+        (row,) = Learner.start(lib, [scale], config).run()
+        assert row.train_solved == 1
+        (search,) = lib.searches()
+        assert search.stats["right"] is True and search.stats["held_accuracy"] == 1.0
+        (solution,) = lib.solutions()
+        assert "(*. " in solution.program  # times a fitted constant, about 2.5
+
+
 def test_learn_config_checks_the_hybrid_options() -> None:
     with pytest.raises(ValueError, match="hybrid takes the options"):
         LearnConfig(hybrid={"candidatez": 2})

@@ -11,6 +11,13 @@ One iteration:
    the recognition model on them and on the solved tasks (only with the recognition prior).
 4. **test**: search the held-out test tasks with what was learned (when there are any).
 
+Tasks whose inputs hold images or tensors, or whose output is a float (*hybrid* tasks,
+:func:`hortus.train.solving.is_hybrid`), are searched in this process by the hybrid searcher,
+one at a time, with the library's trained modules on offer; a module it trains is stored as a
+neural routine at once, and the recorded program calls it. Such a program is judged on
+held-out examples by its accuracy (:func:`hortus.train.solving.judge_hybrid`), and takes part
+in abstraction like any other: a neural routine is a leaf, as a primitive is.
+
 All state lives in the library: a run killed anywhere continues with :meth:`Learner.resume`
 after its last completed phase (searches of an unfinished phase that were already recorded are
 not repeated), so it ends with the library an uninterrupted run would have built, exactly so
@@ -31,7 +38,7 @@ from hortus.eval.judge import right_on
 from hortus.lang.parse import parse
 from hortus.lang.program import Program, Routine, show
 from hortus.library import Library, LibraryError, NewRoutine
-from hortus.prior import Grammar, Prior, Production
+from hortus.prior import Grammar, Prior, Production, UniformPrior
 from hortus.prior.fit import fit
 from hortus.search import SearchBudget, SearchResult
 from hortus.solving import MODEL_BLOB, PRIORS, load_prior, solve_many
@@ -55,12 +62,16 @@ class LearnConfig:
     max_arity: int = 3  # arguments of a new routine at most
     dreams: int = 500  # dreams sampled per iteration for the recognition model
     jobs: int | None = None  # parallel searches (default: all cores)
+    hybrid: dict[str, Any] = field(default_factory=dict)  # HybridConfig options (hybrid tasks)
 
     def __post_init__(self) -> None:
         if self.prior not in PRIORS:
             raise ValueError(f"prior must be one of {', '.join(PRIORS)}, not {self.prior!r}")
         if self.iterations < 0 or self.timeout <= 0 or not 0 <= self.test_split < 1:
             raise ValueError("iterations >= 0, timeout > 0 and 0 <= test_split < 1 are needed")
+        from hortus.train.search import HybridSearcher  # no torch until a search starts
+
+        HybridSearcher.from_options(self.hybrid)  # unknown options fail now, not mid-run
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LearnConfig:
@@ -232,7 +243,8 @@ class Learner:
         if self.config.abstraction and corpus:
             from hortus.abstraction.stitch import StitchCompressor
 
-            taken = set(grammar.namespace())
+            # neural routines are not in the namespace (they are holes), but their names are
+            taken = set(grammar.namespace()) | {r.name for r in self.library.routines()}
             compression = StitchCompressor(self.config.new_routines, self.config.max_arity
                                            ).compress(corpus, names, taken)
             rewritten = compression.rewritten
@@ -268,13 +280,17 @@ class Learner:
         start = time.perf_counter()
         grammar = self.library.grammar()
         corpus = self._phase_stats(i, "abstraction").get("corpus", [])
-        by_name = {t.name: t for t in self.train}
+        # Hybrid tasks are left out: the model guides only the enumerative searches (a hybrid
+        # search starts from the library's weights), and its features read an array as one
+        # unknown token, so a hybrid task or a dream on images would teach it nothing.
+        train = self._plain(self.train)
+        by_name = {t.name: t for t in train}
         namespace = grammar.namespace()
         data = [(by_name[name], parse(text, namespace)) for name, text in corpus
                 if name in by_name]
         seed = self.config.seed * 10_007 + i
         self.events.phase_started(i, "dreams", self.config.dreams)
-        dreamt = dream(grammar, self._seen(self.train), n=self.config.dreams, seed=seed,
+        dreamt = dream(grammar, self._seen(train), n=self.config.dreams, seed=seed,
                        max_samples=50 * self.config.dreams,
                        progress=lambda kept: self.events.advanced(i, "dreams", "dreamt"))
         steps: list[int] = []
@@ -315,35 +331,81 @@ class Learner:
         return load_prior(name, self.library)
 
     def _search(self, i: int, phase: str, tasks: list[Task]) -> list[SearchResult]:
-        """Search ``tasks``, skipping those this phase already searched (a resumed run)."""
+        """Search ``tasks``, skipping those this phase already searched (a resumed run):
+        ordinary tasks in worker processes, hybrid ones here, one at a time."""
         done = {s.task: s for s in self.library.searches(self.run_id)
                 if s.stats.get("iteration") == i and s.stats.get("phase") == phase}
         results = [_recorded(s) for name, s in done.items()
                    if name in {t.name for t in tasks}]
         todo = [t for t in self._seen(tasks) if t.name not in done]
+        plain = self._plain(todo)
+        hybrid_names = {t.name for t in todo} - {t.name for t in plain}
+        hybrid = [t for t in todo if t.name in hybrid_names]
         self.events.phase_started(i, phase, len(tasks))
         for _ in results:
             self.events.advanced(i, phase, "already searched")
-        chosen = self.prior().grammars_for(todo)
-        shared = chosen if isinstance(chosen, Grammar) else None
-        grammars = None if isinstance(chosen, Grammar) else chosen
-        budget = SearchBudget(timeout=self.config.timeout,
-                              max_programs=self.config.max_programs)
         held = {t.name: t for t in self._held_out(tasks)}
 
-        def record(k: int, result: SearchResult) -> None:
+        def record(task: Task, result: SearchResult) -> None:
             # judged now: a resumed run does not load programs back
-            right = right_on(result.best.program if result.best else None,
-                             held.get(result.task))
+            if task.name in hybrid_names:
+                right, accuracy = self._judge_hybrid(result, held.get(task.name))
+                result.stats.update({"searcher": "hybrid", "held_accuracy": accuracy})
+            else:
+                right = right_on(result.best.program if result.best else None,
+                                 held.get(result.task))
             result.stats.update({"iteration": i, "phase": phase, "right": right,
                                  "found": result.best.time if result.best else None})
-            self.library.add_result(self.run_id, todo[k], result)
+            self.library.add_result(self.run_id, task, result)
             self.events.advanced(i, phase, "solved" if result.solved else "not solved")
 
-        results += solve_many(todo, None, budget=budget, jobs=self.config.jobs,
-                              grammar=shared, grammars=grammars, record=False,
-                              on_result=record)
+        if plain:
+            chosen = self.prior().grammars_for(plain)
+            shared = chosen if isinstance(chosen, Grammar) else None
+            grammars = None if isinstance(chosen, Grammar) else chosen
+            budget = SearchBudget(timeout=self.config.timeout,
+                                  max_programs=self.config.max_programs)
+            results += solve_many(plain, None, budget=budget, jobs=self.config.jobs,
+                                  grammar=shared, grammars=grammars, record=False,
+                                  on_result=lambda k, r: record(plain[k], r))
+        for task in hybrid:
+            result = self._search_hybrid(task)
+            record(task, result)
+            results.append(result)
         return results
+
+    def _search_hybrid(self, task: Task) -> SearchResult:
+        """One hybrid search, with the modules and the grammar of the library as it is now
+        (an earlier hybrid search may have added a neural routine); its new modules are
+        stored and the program renamed to call them, the result is left to record."""
+        try:
+            import torch  # noqa: F401
+        except ImportError as e:
+            raise ValueError(f"task {task.name!r} reads images or tensors or returns floats, "
+                             f"which needs PyTorch ({e}): pip install 'hortus[learn]'") from None
+        from hortus.train import HoleTypeError, TrainError
+        from hortus.train.solving import search_hybrid
+
+        try:
+            return search_hybrid(task, self.library, self.config.timeout, self.config.hybrid,
+                                 grammar=self._hybrid_grammar())
+        except (TrainError, HoleTypeError) as e:  # this task cannot be searched: not solved
+            return SearchResult(task.name, [], 0, 0.0, None, {"error": str(e)})
+
+    def _hybrid_grammar(self) -> Grammar:
+        """The grammar of a hybrid search: the prior's, except that the recognition prior
+        gives the library's weights (its model learns from the enumerative searches and reads
+        an array as one unknown token: it has nothing to say about a hybrid task)."""
+        grammar = self.library.grammar()
+        if self.config.prior == "uniform":
+            return UniformPrior(grammar).grammar
+        return grammar
+
+    def _judge_hybrid(self, result: SearchResult, held: Task | None
+                      ) -> tuple[bool, float | None]:
+        from hortus.train.solving import judge_hybrid
+
+        return judge_hybrid(result, held, self.library, self.config.hybrid)
 
     def _corpus(self, grammar: Grammar) -> tuple[list[tuple[Any, Program]], list[str]]:
         """The best program of every training task this run solved (latest search first)."""
@@ -361,6 +423,12 @@ class Learner:
             if p.iteration == i and p.phase == phase:
                 return p.stats
         return {}
+
+    def _plain(self, tasks: list[Task]) -> list[Task]:
+        """The tasks that are not hybrid (those the enumerative searchers take)."""
+        from hortus.train.solving import is_hybrid
+
+        return [t for t in tasks if not is_hybrid(t)]
 
     def _seen(self, tasks: list[Task]) -> list[Task]:
         n = self.config.seen_examples

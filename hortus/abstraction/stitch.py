@@ -6,6 +6,11 @@ derives those, so a routine must not swallow them), with existing routines writt
 used fully applied, as the enumerator builds terms. Each abstraction comes back as a routine
 ``(lambda ... body)``; each rewritten program is accepted only if inlining its routines gives
 back the original program exactly.
+
+A neural hole (``??add2-n0[tensor(12) -> int]``, a neural routine of the library) is a leaf,
+as a primitive is: Stitch sees it as a symbol (``hortus_hole_0``; the hole's own text has
+brackets and spaces), and the symbol is read back as the hole, so an abstraction may call a
+neural routine in its body.
 """
 
 from __future__ import annotations
@@ -22,10 +27,12 @@ from hortus.lang.infer import ProgramTypeError, infer
 from hortus.lang.parse import ROUTINE_NAME, ProgramSyntaxError, parse
 from hortus.lang.primitives import resolve_builtin
 from hortus.lang.program import Apply, Hole, Index, Lambda, Primitive, Program, Routine, show
-from hortus.lang.rewrite import inline_routines
+from hortus.lang.rewrite import inline_routines, map_holes
 from hortus.lang.types import Type, arguments
 
 PREFIX = "hortus_new_"  # Stitch's names for new abstractions, replaced by readable names
+HOLE_PREFIX = "hortus_hole_"  # Stitch's symbols for neural holes
+_ARGUMENT = re.compile(r"arg(\d+)")
 _METAVAR = re.compile(r"#(\d+)")
 
 
@@ -51,6 +58,7 @@ class StitchCompressor(Compressor):
             bodies.append(_strip(program, n))
             arities.append(n)
         known = _named_routines(bodies)
+        bodies, holes = _hole_symbols(bodies)
         texts = [show(b, names=True).replace("(lambda ", "(lam ") for b in bodies]
         # Stitch's Rust backend can panic on an internal consistency check in a late
         # iteration (seen on real corpora): fewer iterations keep the earlier abstractions,
@@ -71,8 +79,8 @@ class StitchCompressor(Compressor):
                 "programs": len(corpus), "found": 0, "kept": 0, "rejected_rewrites": 0,
                 "seconds": time.perf_counter() - start, "compression_ratio": None,
                 "stitch_failures": failures})
-        names = set(taken) | set(known)
-        namespace: dict[str, Program] = dict(known)
+        names = set(taken) | set(known) | {h.name for h in holes.values() if h.name}
+        namespace: dict[str, Program] = {**known, **holes}
         abstractions: list[Abstraction] = []
         for found in result.abstractions:
             routine = _routine(found.body, found.arity, namespace)
@@ -118,6 +126,20 @@ def _strip(program: Program, n: int) -> Program:
     return program
 
 
+def _hole_symbols(programs: Sequence[Program]) -> tuple[list[Program], dict[str, Hole]]:
+    """``programs`` with each hole a symbol for Stitch (a routine of that name around it,
+    printed by name), and the hole of each symbol, to read Stitch's output back."""
+    symbols: dict[Hole, str] = {}
+
+    def symbol(h: Hole) -> Program:
+        if h not in symbols:
+            symbols[h] = f"{HOLE_PREFIX}{len(symbols)}"
+        return Routine(h, symbols[h])
+
+    wrapped = [map_holes(p, symbol) for p in programs]
+    return wrapped, {name: h for h, name in symbols.items()}
+
+
 def _named_routines(programs: Sequence[Program]) -> dict[str, Program]:
     """Routines the corpus uses, by name (they must have one: Stitch sees them as symbols)."""
     found: dict[str, Program] = {}
@@ -146,9 +168,11 @@ def _routine(body_text: str, arity: int, namespace: dict[str, Program]) -> Routi
 
 
 def _bind_arguments(p: Program, arity: int, depth: int) -> Program:
-    """Replace the hole ``??argI`` by the variable bound to argument I (the first is outermost)."""
-    if isinstance(p, Hole) and p.name and p.name.startswith("arg"):
-        return Index(depth + arity - 1 - int(p.name[3:]))
+    """Replace the hole ``??argI`` by the variable bound to argument I (the first is outermost);
+    the holes of neural routines are typed, and stay."""
+    argument = _ARGUMENT.fullmatch(p.name) if isinstance(p, Hole) and p.name else None
+    if isinstance(p, Hole) and p.tp is None and argument:
+        return Index(depth + arity - 1 - int(argument.group(1)))
     if isinstance(p, Apply):
         return Apply(_bind_arguments(p.f, arity, depth), _bind_arguments(p.x, arity, depth))
     if isinstance(p, Lambda):
@@ -186,10 +210,11 @@ def uid(body: Program) -> str:
 
 
 def readable_name(body: Program, taken: set[str]) -> str:
-    """A name from the first routines and constants in the body, e.g. ``map-+``, ``take-5``."""
+    """A name from the first routines, neural routines and constants in the body, e.g.
+    ``map-+``, ``take-5``, ``+-add2-n0``."""
     heads: dict[str, None] = {}
     for node in body.walk():
-        name = node.name if isinstance(node, Primitive | Routine) else None
+        name = node.name if isinstance(node, Primitive | Routine | Hole) else None
         if name:
             heads.setdefault(name, None)
         if len(heads) == 3:

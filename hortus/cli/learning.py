@@ -17,6 +17,7 @@ from hortus.cli._app import (
     out,
     plain,
     positive_seconds,
+    searcher_options,
 )
 
 # ------------------------------------------------------------ learn
@@ -46,6 +47,11 @@ def learn(
                       ] = 500,
     jobs: Annotated[int | None, typer.Option(help="Parallel searches (default: all cores).",
                                              min=1)] = None,
+    hybrid: Annotated[list[str] | None, typer.Option(
+        "--hybrid", metavar="KEY=VALUE",
+        help="An option of the hybrid searcher, for tasks that read images or tensors or "
+             "return floats, VALUE as JSON, e.g. candidates=2 (repeatable; the fields of "
+             "HybridConfig).")] = None,
     resume: Annotated[bool, typer.Option(help="Go on with the latest unfinished run.")] = False,
     run_id: Annotated[int | None, typer.Option("--run", help="Run to resume.")] = None,
 ) -> None:
@@ -65,7 +71,8 @@ def learn(
                 config = LearnConfig(iterations=iterations, timeout=timeout, batch=batch,
                                      test_split=test_split, seed=seed, prior=prior,
                                      abstraction=abstraction, seen_examples=seen_examples,
-                                     max_programs=max_programs, dreams=dreams, jobs=jobs)
+                                     max_programs=max_programs, dreams=dreams, jobs=jobs,
+                                     hybrid=searcher_options(hybrid))
                 learner = Learner.start(lib, load_task_file(tasks), config, events, tasks)
                 out.print(f"learning run {learner.run_id}: {len(learner.train)} training "
                           f"task(s), {len(learner.test)} test task(s)")

@@ -2,7 +2,9 @@
 
 Outputs are compared exactly, except floats: a float task's program is fitted (its constants
 by gradient or CMA-ES), so its outputs count as the examples' when their mean squared error
-is at most :data:`FLOAT_TOLERANCE`, the same bar the search used to call it solved.
+is at most :data:`FLOAT_TOLERANCE`, the same bar the search used to call it solved. A program
+with neural holes is a hypothesis with an accuracy, judged by
+:func:`hortus.train.solving.judge_hybrid` (torch lives there).
 """
 
 from __future__ import annotations

@@ -27,7 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from hortus.eval.interpreter import filling
 from hortus.lang.infer import hole_types
-from hortus.lang.program import Hole, Program
+from hortus.lang.program import Hole, Program, Routine
 from hortus.lang.runtime import EvalError
 from hortus.lang.types import TCon, Type, arguments, returns, show_type
 from hortus.train import abduction, lifted
@@ -227,8 +227,15 @@ def task_examples(task: Task) -> list[Example]:
 
 
 def holes_of_text(program: Program) -> set[str]:
-    """The names of the named holes in ``program``."""
-    return {n.name for n in program.walk() if isinstance(n, Hole) and n.name}
+    """The names of the named holes ``program`` runs, those in the bodies of the routines it
+    calls included (an abstraction learned over hybrid programs may hold a neural routine)."""
+    names: set[str] = set()
+    for n in program.walk():
+        if isinstance(n, Hole) and n.name:
+            names.add(n.name)
+        elif isinstance(n, Routine):
+            names |= holes_of_text(n.body)
+    return names
 
 
 def holes_of(program: Program, request: Type) -> dict[str, Type]:

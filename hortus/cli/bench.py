@@ -173,6 +173,39 @@ def bench_extrapolate(
         print(json.dumps(report["summary"]))
 
 
+@bench_app.command("arc")
+def bench_arc(
+    split: Annotated[str, typer.Option(help="ARC-AGI-1 split: training or evaluation.")
+                     ] = "evaluation",
+    timeout: Annotated[float, typer.Option(help="Seconds of search per task.",
+                                           callback=positive_seconds)] = 60.0,
+    jobs: Annotated[int | None, typer.Option(help="Parallel searches (default: all cores).",
+                                             min=1)] = None,
+    library: Annotated[str | None, typer.Option(
+        help="Search with this library's grammar (created with the arc domain); default: "
+             "the arc domain's primitives, uniform.")] = None,
+    limit: Annotated[int | None, typer.Option(help="Only the first N tasks, in task-id order.",
+                                              min=1)] = None,
+    task: Annotated[list[str] | None, typer.Option(help="Only this task id (repeatable).")
+                    ] = None,
+    settings: SetOpt = None,
+    results: ResultsOpt = Path("benchmarks/results"),
+    json_out: JsonOpt = False,
+) -> None:
+    """ARC-AGI-1: tasks solved (two attempts per test input), time per task, HTML gallery."""
+    from hortus.bench.arc import run_arc
+    from hortus.tasks.task import TaskError
+
+    try:
+        report = run_arc(split, timeout, jobs, library, limit, results,
+                         console=None if json_out else out, progress=err, names=task,
+                         options=searcher_options(settings))
+    except (ValueError, KeyError, TaskError) as e:
+        fail(reason(e))
+    if json_out:
+        print(json.dumps(report))
+
+
 @bench_app.command("digits")
 def bench_digits(
     task: Annotated[list[str] | None, typer.Option(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
+from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
@@ -60,6 +61,9 @@ def solve(
         "--ask", help="When programs that fit disagree, ask for the right output on the input "
                       "that settles it, add it as an example and search again, until no "
                       "question is left.")] = False,
+    predictions: Annotated[Path, typer.Option(
+        help="Where to write the predicted outputs of tasks that carry test inputs (ARC "
+             "tasks): JSON, two attempts per test input.")] = Path("predictions.json"),
     settings: SetOpt = None,
     json_out: JsonOpt = False,
 ) -> None:
@@ -76,8 +80,12 @@ def solve(
                                               "extra_types": extra_type or []})
     task_list = load_task_file(tasks)
     lib = open_library(library)
+    tested = [t for t in task_list if t.metadata.get("test")]
+    if tested:
+        top = max(top, TOP_FOR_ATTEMPTS)
     solved = 0
     with lib:
+        _check_domains(task_list, lib)
         with Progress("[progress.description]{task.description}", BarColumn(),
                       MofNCompleteColumn(), TimeElapsedColumn(), console=err,
                       transient=True, disable=not err.is_terminal) as progress:
@@ -117,9 +125,75 @@ def solve(
             if json_out:
                 for r in results:
                     print(json.dumps(r.to_json()), flush=True)
+    if tested:
+        _write_predictions(predictions, task_list, results, quiet=json_out)
     if not json_out:
         show_results(results)
     raise typer.Exit(0 if solved == len(task_list) else EXIT_UNSOLVED)
+
+
+TOP_FOR_ATTEMPTS = 4  # fits asked of each search, for two attempts with distinct predictions
+
+
+def _check_domains(tasks: list[Task], lib: Library) -> None:
+    """Fail clearly when a task's types belong to a domain the library was not made with
+    (its grammar would not have their primitives)."""
+    from hortus.domains import default_names, needed_by, parse_names
+    from hortus.library.engine import display
+
+    have = set(parse_names(lib.meta().get("domains") or ",".join(default_names())))
+    for task in tasks:
+        missing = sorted(needed_by(task.request) - have)
+        if missing:
+            fail(f"task {task.name!r} has type {task.request}, whose values belong to the "
+                 f"{', '.join(missing)} domain; library {display(lib.url)} was not created "
+                 f"with it: create one with `hortus library init --library URL --domain "
+                 f"{','.join(missing)}`")
+
+
+def _write_predictions(path: Path, tasks: list[Task], results: list[SearchResult],
+                       quiet: bool) -> None:
+    """Each tested task's attempts on its test inputs, as ARC's submission JSON."""
+    from hortus.eval.predict import of_result, submission
+
+    data = {t.name: submission(t, of_result(t, r))
+            for t, r in zip(tasks, results, strict=True) if t.metadata.get("test")}
+    try:
+        path.write_text(json.dumps(data) + "\n")
+    except OSError as e:
+        fail(f"cannot write the predictions to {path}: {e.strerror or e}")
+    if not quiet:
+        err.print(plain(f"predictions for {len(data)} task(s) written to {path}"))
+
+
+MAX_INPUT_FILE = 64 * 2**20
+
+
+def _file_or_text(text: str) -> str:
+    """The JSON text of an input: itself, or the file it names when it is not JSON."""
+    try:
+        json.loads(text)
+        return text
+    except (ValueError, RecursionError):
+        pass
+    path = Path(text)
+    try:
+        named = path.is_file()
+    except (OSError, ValueError):  # a name too long, a NUL: not a file, so bad JSON
+        named = False
+    if not named:
+        return text
+    try:
+        with path.open("rb") as f:
+            data = f.read(MAX_INPUT_FILE + 1)
+        if len(data) > MAX_INPUT_FILE:
+            fail(f"input file {text} is larger than {MAX_INPUT_FILE >> 20} MiB")
+        return data.decode("utf-8-sig")
+    except OSError as e:
+        fail(f"cannot read the input file {text}: {e.strerror or e}")
+    except UnicodeDecodeError:
+        fail(f"input file {text} is not UTF-8 text")
+    return text
 
 
 def _hybrid_indices(tasks: list[Task]) -> set[int]:
@@ -295,7 +369,7 @@ def run(
     values = []
     for k, text in enumerate(inputs or []):
         try:
-            value = loads(text)
+            value = loads(_file_or_text(text))
             check_plain(value)
         except json.JSONDecodeError as e:
             fail(f"input {k + 1} is not valid JSON ({e.msg} at column {e.colno}): "

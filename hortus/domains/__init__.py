@@ -15,14 +15,16 @@ without saying gets the domains marked ``default``.
 from __future__ import annotations
 
 import importlib
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from importlib import metadata
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from hortus.eval.codecs import Codec
     from hortus.lang.program import Primitive
+    from hortus.lang.types import Type
+    from hortus.tasks.task import Task
 
 ENTRY_POINTS = "hortus.domains"
 # The language itself: primitive tables (modules of hortus.lang.primitives) every library has.
@@ -33,6 +35,7 @@ BUILTIN = {
     "text": "hortus.domains.text:DOMAIN",
     "tensors": "hortus.domains.tensors:DOMAIN",
     "digits": "hortus.domains.digits:DOMAIN",
+    "arc": "hortus.domains.arc:DOMAIN",
 }
 
 
@@ -52,6 +55,9 @@ class Domain:
     task_sets: Mapping[str, tuple[str, str]] = field(default_factory=dict)
     default: bool = True  # part of a library created without naming its domains
     requires: tuple[str, ...] = ()  # domains whose types or primitives this one builds on
+    # task file formats of its own: "module:function" refs of readers (doc, source) -> tasks,
+    # or None when the JSON document is not theirs (see hortus.tasks.loaders)
+    readers: tuple[str, ...] = ()
 
     def install(self) -> None:
         """Register the domain's codecs (idempotent)."""
@@ -145,6 +151,31 @@ def task_sets() -> dict[str, tuple[str, str]]:
     return out
 
 
+def needed_by(tp: Type) -> set[str]:
+    """The domains whose types ``tp`` names (``grid -> grid``: arc); core types need none."""
+    from hortus.lang.types import TCon
+
+    owner = {c.name: d.name for d in domains().values() for c in d.codecs}
+    found, stack = set(), [tp]
+    while stack:
+        t = stack.pop()
+        if isinstance(t, TCon):
+            if t.name in owner:
+                found.add(owner[t.name])
+            stack.extend(t.args)
+    return found
+
+
+def task_readers() -> list[Callable[[Any, str], list[Task] | None]]:
+    """Every domain's task file readers (see :attr:`Domain.readers`)."""
+    found = []
+    for d in domains().values():
+        for ref in d.readers:
+            module, _, attr = ref.partition(":")
+            found.append(getattr(importlib.import_module(module), attr))
+    return found
+
+
 def _resolve(name: str, ref: str) -> Domain:
     module, _, attr = ref.partition(":")
     try:
@@ -161,4 +192,4 @@ def _table(module: str) -> list[Primitive]:
 
 
 __all__ = ["BUILTIN", "CORE", "Domain", "DomainError", "default_names", "domains", "get",
-           "parse_names", "primitives", "task_sets"]
+           "needed_by", "parse_names", "primitives", "task_readers", "task_sets"]

@@ -33,6 +33,8 @@ class Codec:
     arity: ClassVar[int | tuple[int, int]] = 0
     flat: ClassVar[bool] = False  # the run-time value is the plain value, and costs no steps
     probes: ClassVar[tuple[Any, ...]] = ()  # stand-in values for lambda probes
+    # types (text) a program over these values also needs: a grid's colours and objects
+    companions: ClassVar[tuple[str, ...]] = ()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         """Defining a codec declares its type constructor, so that type text names it."""

@@ -72,6 +72,20 @@ class CFGConfig:
     grow_size: int = 4  # ... of at most this many nodes (list(list(int)) has 3)
 
 
+def _companions(universe: set[Type]) -> set[Type]:
+    """The types the codecs of ``universe``'s types say their values are taken apart into
+    (:attr:`~hortus.eval.codecs.Codec.companions`)."""
+    from hortus.eval.codecs import codec_of
+    from hortus.lang.types import parse_type
+
+    found: set[Type] = set()
+    for t in universe:
+        c = codec_of(t)
+        if c is not None:
+            found.update(parse_type(text) for text in c.companions)
+    return found
+
+
 class CFG:
     """The grammar specialised to a ground request type ``a1 -> ... -> an -> r``."""
 
@@ -99,7 +113,8 @@ class CFG:
     # ------------------------------------------------------------ universe
 
     def _universe(self) -> frozenset[Type]:
-        """The request's ground types, ``int`` and ``bool``, lists of the atomic ones, and extras.
+        """The request's ground types, ``int`` and ``bool``, the types their codecs name as
+        companions (a grid's colours and objects), lists of the atomic ones, and extras.
 
         Kept small on purpose: each polymorphic routine has one rule per instantiation of its
         type variables, so the grammar grows with the universe to the power of their number.
@@ -107,6 +122,7 @@ class CFG:
         universe: set[Type] = {INT, BOOL, *self.config.extra_types}
         for t in (*self.inputs, self.output):
             _ground_subterms(t, universe)
+        universe.update(_companions(universe))
         atoms = [t for t in universe if isinstance(t, TCon) and not t.args]
         universe.update(tlist(a) for a in atoms)
         universe.update(self._grown(universe))

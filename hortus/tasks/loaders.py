@@ -79,9 +79,12 @@ def load_tasks(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> list[Task]:
     """All tasks of a JSON or JSONL file, or :class:`TaskFormatError` naming the first fault.
 
     At most ``max_bytes`` are read: a larger file (or an endless one such as ``/dev/zero``)
-    is refused.
+    is refused. A folder gives the tasks of its ``.json`` and ``.jsonl`` files, in name order
+    (ARC ships a task per file).
     """
     source = str(path)
+    if Path(path).is_dir():
+        return _load_folder(Path(path), max_bytes)
     try:
         with Path(path).open("rb") as f:
             data = f.read(max_bytes + 1)
@@ -108,6 +111,23 @@ def load_tasks(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> list[Task]:
     finally:
         if arrays is not None:
             arrays.close()
+
+
+def _load_folder(folder: Path, max_bytes: int) -> list[Task]:
+    files = sorted(p for p in folder.iterdir()
+                   if p.is_file() and p.suffix in (".json", *_JSONL_SUFFIXES))
+    if not files:
+        raise TaskFormatError(str(folder), "a folder without .json or .jsonl task files")
+    tasks: list[Task] = []
+    where: dict[str, Path] = {}
+    for file in files:
+        for task in load_tasks(file, max_bytes):
+            if task.name in where:
+                raise TaskFormatError(str(file), f"duplicate name {_quote(task.name)} (also in "
+                                                 f"{where[task.name]})", name=task.name)
+            where[task.name] = file
+            tasks.append(task)
+    return tasks
 
 
 def parse_tasks(text: str, source: str = "<string>", arrays: ArrayFile | None = None
@@ -151,6 +171,13 @@ def _looks_like_jsonl(text: str) -> bool:
 
 
 def _parse_json(doc: Any, text: str, source: str, arrays: ArrayFile | None) -> list[Task]:
+    from hortus.domains import task_readers
+
+    for reader in task_readers():  # a domain's own format (ARC's {"train", "test"})
+        found = reader(doc, source)
+        if found is not None:
+            _check_unique(found, source, lambda k: None)
+            return found
     items, prefix = _task_list(doc, text, source)
     if not items:
         raise TaskFormatError(source, "no tasks: the list is empty")

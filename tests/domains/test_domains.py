@@ -76,7 +76,8 @@ def plugin(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def test_the_built_in_domains_and_the_defaults() -> None:
-    assert list(registry.domains()) == ["lists", "collections", "text", "tensors", "digits"]
+    assert list(registry.domains()) == ["lists", "collections", "text", "tensors", "digits",
+                                        "arc"]
     assert registry.default_names() == ("lists", "collections", "text")
     assert registry.parse_names("text, lists") == ("lists", "text")  # registry order
     with pytest.raises(registry.DomainError, match="no domain named 'nope'; known: lists"):
@@ -156,6 +157,6 @@ def test_library_init_and_domains_commands(tmp_path: Path) -> None:
     assert bad.exit_code == 2 and "no domain named '[x]'" in bad.stderr
     listed = json.loads(runner.invoke(app, ["domains", "--json"]).stdout)
     assert [d["name"] for d in listed] == ["lists", "collections", "text", "tensors",
-                                           "digits"]
-    assert [d["default"] for d in listed] == [True, True, True, False, False]
+                                           "digits", "arc"]
+    assert [d["default"] for d in listed] == [True, True, True, False, False, False]
     assert {"set", "dict", "graph"} <= set(listed[1]["types"])

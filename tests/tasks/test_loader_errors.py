@@ -53,8 +53,16 @@ def test_missing_file(tmp_path: Path) -> None:
         load_tasks(tmp_path / "nowhere.json")
 
 
-def test_a_directory(tmp_path: Path) -> None:
-    with pytest.raises(TaskFormatError, match="is a directory"):
+def test_a_directory_without_task_files(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("not a task")
+    with pytest.raises(TaskFormatError, match=r"a folder without \.json or \.jsonl task files"):
+        load_tasks(tmp_path)
+
+
+def test_a_directory_names_the_file_of_a_duplicate(tmp_path: Path) -> None:
+    for name in ("a.json", "b.json"):
+        (tmp_path / name).write_text('{"name": "t", "examples": [{"input": 1, "output": 2}]}')
+    with pytest.raises(TaskFormatError, match=r"b\.json.*duplicate name \"t\" \(also in .*a\.json"):
         load_tasks(tmp_path)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hortus.lang import parse
 
 
-def test_pairs() -> None:
+def pairs_to_predict() -> None:
     assert parse("(pair 1 true)")() == (1, True)
     assert parse("(fst (pair 1 true))")() == 1
     assert parse("(snd (pair 1 true))")() is True

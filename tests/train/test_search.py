@@ -180,7 +180,7 @@ def test_float_outputs_that_repeat_are_offered_holes_over_classes_too(glyphs, wa
                    lambda a, b: float(a + b))
     searcher = HybridSearcher(HybridConfig(candidates=2, rank_steps=20),
                               TrainConfig(steps=20))
-    result = searcher.search(task, grammar(), SearchBudget(timeout=6))
+    result = searcher.search(task, grammar(), SearchBudget(timeout=15))
     first, second = result.stats["candidates"]  # the two kinds share the places
     assert first == ("(lambda (lambda (float (+ (??n0[tensor(12) -> int] $0) "
                      "(??n0[tensor(12) -> int] $1)))))")

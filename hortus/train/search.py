@@ -16,6 +16,11 @@ HOUDINI slow; here a skeleton has to pass three cheap tests first:
    equivalence, as the enumerator prunes, with the network abstracted away);
 3. **a short training run** on a subsample ranks the survivors by accuracy on held-aside
    examples; only the best is trained in full, from its short run's weights.
+
+A task whose output is ``float`` may want holes that answer a real number instead
+(``??n0[tensor(4) -> float]``, trained by gradient through the program); see
+:meth:`HybridSearcher._float_candidates` for when they are offered and how their skeletons are
+screened and ranked.
 """
 
 from __future__ import annotations
@@ -33,7 +38,7 @@ from typing import Any
 from hortus.eval.judge import FLOAT_TOLERANCE
 from hortus.lang.program import Apply, Hole, Index, Lambda, Program
 from hortus.lang.runtime import EvalError
-from hortus.lang.types import TCon, Type, arguments, arrow, dimension_of, show_type
+from hortus.lang.types import TCon, Type, arguments, arrow, dimension_of, returns, show_type
 from hortus.prior.cfg import CFG, NonTerminal, Rule
 from hortus.prior.grammar import Grammar, Production
 from hortus.search._base import Candidate, SearchBudget, Searcher, SearchResult
@@ -42,6 +47,7 @@ from hortus.train import abduction, lifted
 from hortus.train.trainer import (
     Example,
     Module,
+    Report,
     TrainConfig,
     TrainedProgram,
     TrainError,
@@ -50,6 +56,7 @@ from hortus.train.trainer import (
 )
 
 INT = TCon("int")
+FLOAT = TCon("float")
 HOLE_WEIGHT = 4.0  # log weight of the holes in top-down enumeration
 MIN_FULL = 20  # latent programs reading every array input wanted before time is up
 
@@ -66,14 +73,14 @@ class HybridConfig:
     rank_examples: int = 400  # examples a short run trains on
     sample: int = 40  # examples the consistency and novelty tests run on
     consistent: float = 0.9  # share of the sample a skeleton must be able to explain
-    min_accuracy: float = 0.5  # held-aside accuracy for the task to count as solved
+    min_accuracy: float = 0.5  # held-aside accuracy for the task to count as solved (float
+    # outputs: within TrainConfig.tolerance, as the trainer counts them; docs/architecture.md
+    # says why neither differs for float holes)
     seed: int = 0
     tune: int = 0  # optuna trials on the best skeleton's modules (0: no tuning)
     tune_share: float = 0.5  # of the time left after ranking
     constants: int = 2  # float constants a skeleton may hold (float tasks)
-
-
-FLOAT = TCon("float")
+    rank_steps: int = 0  # most optimiser steps of a short run (0: the training config's)
 
 
 def _mentions(t: Type, c: TCon) -> bool:
@@ -98,13 +105,14 @@ def perceptual_types(request: Type) -> list[Type]:
     return found
 
 
-def holes_for(request: Type, known: dict[str, Module] | None = None) -> list[Hole]:
-    """A hole per array type of the request: a known (library) module of that type when there
-    is one, else a new one, ``??n0``, ``??n1``, ..."""
+def holes_for(request: Type, known: dict[str, Module] | None = None, head: Type = INT
+              ) -> list[Hole]:
+    """A hole per array type of the request, answering ``head`` (a class, or a float): a known
+    (library) module of that type when there is one, else a new one, ``??n0``, ``??n1``, ..."""
     by_type = {m.tp: name for name, m in (known or {}).items()}
     out = []
     for i, t in enumerate(perceptual_types(request)):
-        tp = arrow(t, INT)
+        tp = arrow(t, head)
         out.append(Hole(tp, by_type.get(tp, f"n{i}")))
     return out
 
@@ -116,26 +124,34 @@ def _perceptual(t: Type) -> bool:
     return isinstance(t, TCon) and t.name in ("image", "tensor")
 
 
-def latent_type(t: Type) -> Type | None:
-    """``t`` with each array read as the class its hole gives it: ``image -> int``, a list of
-    them a list of ints; None where arrays sit deeper than that."""
+def latent_type(t: Type, head: Type = INT) -> Type | None:
+    """``t`` with each array read as what its hole gives it (``head``: the class, ``image ->
+    int``, or a float), a list of them as a list of those; None where arrays sit deeper."""
     if _perceptual(t):
-        return INT
+        return head
     if isinstance(t, TCon) and t.name == "list" and t.args and _perceptual(t.args[0]):
-        return TCon("list", (INT,))
-    if isinstance(t, TCon) and any(latent_type(a) != a for a in t.args):
+        return TCon("list", (head,))
+    if isinstance(t, TCon) and any(latent_type(a, head) != a for a in t.args):
         return None
     return t
 
 
-def _latent_value(x: Any, t: Type, value: Any) -> Any:
+def _latent_value(x: Any, t: Type, value: Any, head: Type) -> Any:
     if _perceptual(t):
         return value(x)
     if isinstance(t, TCon) and t.name == "list" and t.args and _perceptual(t.args[0]):
         from hortus.eval.values import to_internal
 
-        return to_internal([value(e) for e in x], TCon("list", (INT,)))
+        return to_internal([value(e) for e in x], TCon("list", (head,)))
     return x
+
+
+def _random_latent(head: Type, seed: int, x: Any, classes: int) -> Any:
+    """What a hole might answer for ``x``, drawn by a fixed hash of it: a class, or for a
+    float head a number in [-4, 4] (three decimals: sums of them stay exact enough to tell
+    behaviours apart)."""
+    h = hash((seed, x))
+    return (h % 8001 - 4000) / 1000.0 if head == FLOAT else h % classes
 
 
 def _perceive(var: Program, t: Type, hole: dict[Type, Hole]) -> Program:
@@ -165,27 +181,29 @@ def compose(latent: Program, request: Type, holes: list[Hole]) -> Program:
 
 
 def latent_programs(task: Task, grammar: Grammar, holes: list[Hole], sample: list[Example],
-                    classes: int, seconds: float, limit: int) -> list[tuple[Program, float]]:
-    """Programs over the holes' classes, each of a behaviour of its own on random classes,
-    cheapest first: found by the value enumerator (observational equivalence), with the task's
-    inputs read as random classes (a hash of each array) in place of a network's answers."""
+                    classes: int, seconds: float, limit: int, head: Type = INT
+                    ) -> list[tuple[Program, float]]:
+    """Programs over the holes' answers (classes, or floats for ``head`` float), each of a
+    behaviour of its own on random answers, cheapest first: found by the value enumerator
+    (observational equivalence), with the task's inputs read as random answers (a hash of each
+    array) in place of a network's."""
     from hortus.eval.budget import Budget
     from hortus.lang.runtime import METER
     from hortus.search._enumerator import Stop, term_logp
     from hortus.search._equivalence import ValueEnumerator
 
-    types = [latent_type(t) for t in arguments(task.request)]
-    out_type = latent_type(task.output)
+    types = [latent_type(t, head) for t in arguments(task.request)]
+    out_type = latent_type(task.output, head)
     if out_type != task.output or any(t is None for t in types):
         return []
     request = arrow(*[t for t in types if t is not None], out_type)
     envs = []
     for seed in (11, 12):
-        def value(x: Any, seed: int = seed) -> int:
-            return hash((seed, x)) % classes
+        def value(x: Any, seed: int = seed) -> Any:
+            return _random_latent(head, seed, x, classes)
 
         for xs, _ in sample[:12]:
-            envs.append(tuple(reversed([_latent_value(x, t, value) for x, t in
+            envs.append(tuple(reversed([_latent_value(x, t, value, head) for x, t in
                                         zip(xs, arguments(task.request), strict=True)])))
     cfg = CFG(grammar, request)
     deadline = time.perf_counter() + seconds
@@ -411,6 +429,109 @@ def _key(v: Any) -> Any:
     return v
 
 
+# ------------------------------------------------------------------ the cheap tests, float holes
+
+FLOAT_SAMPLE = 12  # examples the float tests run on: random reals seldom agree by chance
+
+
+def _real_valued(request: Type, examples: list[Example]) -> bool:
+    """Are the outputs floats that are nearly all different (more than half of them)? Holes
+    that answer classes give finitely many outputs, which repeat (the float sum of two digits
+    takes 19 values), so skeletons over classes are not screened for these: they would all
+    fail the consistency test, slowly (5 s of a 20 s budget on ``y = 3 w.x``)."""
+    if returns(request) != FLOAT:
+        return False
+    outputs = [y for _, y in examples]
+    return len(set(outputs)) > len(outputs) / 2
+
+
+def _float_answer(key: abduction.Key, x: Any) -> float:
+    """A float hole's answer for ``x``, drawn by a fixed hash: a number in [-4, 4]."""
+    digest = hashlib.blake2b(repr((key[0], hash(key[1]))).encode(),
+                             digest_size=4).digest()
+    return (int.from_bytes(digest, "little") % 8001 - 4000) / 1000.0
+
+
+def _smooth(program: Program, holes: list[str], sample: list[Example], share: float) -> bool:
+    """Can gradient descent train ``program``'s float holes: on ``share`` of the first
+    examples, does its output carry a gradient from a hole (no round, comparison or if decides
+    it, and it does not fail)? The float side of the consistency test: whether some answers
+    give the observed outputs cannot be told before training, as any real can be approached."""
+    import torch
+
+    first = sample[:FLOAT_SAMPLE]
+
+    def value(key: abduction.Key, x: Any) -> Any:
+        return torch.tensor(_float_answer(key, x), requires_grad=True)
+
+    carried = 0
+    for xs, _ in first:
+        try:
+            out = abduction.run_with(program, xs, holes, value)
+        except EvalError:
+            continue
+        carried += isinstance(out, torch.Tensor) and out.requires_grad
+    return carried >= math.ceil(share * len(first))
+
+
+def _float_fingerprint(program: Program, holes: list[str], sample: list[Example]
+                       ) -> tuple[Any, ...] | None:
+    """The outputs on the first examples of the sample, every hole answering a fixed hash of
+    its input, up to an affine map (standardised, the sign making the first nonzero one
+    positive, rounded to 6 decimals); None when they do not vary (it ignores its inputs).
+
+    The head absorbs any affine map of its own answer (its last layer is affine), so a
+    skeleton whose output is affine in each answer and differs from another by an affine map
+    of the output is the same model: ``(*. (h $0) (float 3))`` is ``(h $0)``, ``(-. (h $1) (h
+    $0))`` is ``(-. (h $0) (h $1))``. Where the output is not affine in the answers (a
+    product, plus a constant), the cheaper one is kept, the better first guess."""
+    out: list[Any] = []
+    for xs, _ in sample[:FLOAT_SAMPLE]:
+        try:
+            out.append(abduction.run_with(program, xs, holes, _float_answer))
+        except EvalError:
+            out.append(None)
+    numbers = [float(v) for v in out if isinstance(v, int | float) and not isinstance(v, bool)]
+    if len(numbers) < 2:
+        return None
+    mean = sum(numbers) / len(numbers)
+    spread = math.sqrt(sum((v - mean) ** 2 for v in numbers) / len(numbers))
+    if not spread > 1e-9 * max(1.0, abs(mean)):
+        return None
+    z = [round((float(v) - mean) / spread, 6) if isinstance(v, int | float) else _key(v)
+         for v in out]
+    first = next((v for v in z if isinstance(v, float) and v != 0.0), 1.0)
+    return tuple(-v if isinstance(v, float) and first < 0 else v for v in z)
+
+
+def _score(report: Report | None, head: Type, outputs: list[Any], tolerance: float) -> float:
+    """How promising a short run is: the share of outputs it gets right or is likely to, in
+    [0, 1], comparable across heads. Discrete holes: the held-aside accuracy or the probability
+    of the right outputs, whichever is higher (early in training, how probable the right
+    outputs are tells more than how often the most probable one is right). Float holes: the
+    accuracy or :func:`_within`, whichever is higher; the accuracy within the tolerance says
+    little so early (``y = 3 w.x``, 300 examples: 8% after 300 steps, 69% after 3,000), while
+    the error already tells a right skeleton from a wrong one."""
+    if report is None:
+        return 0.0
+    if head == FLOAT:
+        return max(report.accuracy, _within(report.rmse, outputs, tolerance))
+    return max(report.accuracy, report.likelihood or 0.0)
+
+
+def _within(rmse: float | None, outputs: list[Any], tolerance: float) -> float:
+    """The share of ``outputs`` expected within ``tolerance`` (relative, absolute below 1)
+    were the errors normal with this root mean square: a float head's counterpart of the
+    probability of the right output, so that the two kinds of holes rank on one scale."""
+    ys = [y for y in outputs if isinstance(y, float)]
+    if rmse is None or not math.isfinite(rmse) or not ys:
+        return 0.0
+    if rmse == 0:
+        return 1.0
+    return sum(math.erf(tolerance * max(1.0, abs(y)) / (rmse * math.sqrt(2))) for y in ys) \
+        / len(ys)
+
+
 # ------------------------------------------------------------------ the searcher
 
 
@@ -452,72 +573,32 @@ class HybridSearcher(Searcher):
             raise TrainError(f"task {task.name!r} has no image or tensor inputs for a neural "
                              f"hole to read, nor floats for a constant (its type is "
                              f"{show_type(task.request)})")
-        names = [h.name for h in holes if h.name]
         examples = task_examples(task)
         rng = random.Random(cfg_.seed)
         sample = rng.sample(examples, min(cfg_.sample, len(examples)))
-        kept: list[tuple[Program, float]] = []
-        seen: set[tuple[Any, ...]] = set()
+        kept: list[tuple[Program, float, Type]] = []
         looked = 0
-        screen_until = start + budget.timeout * 0.25
-        proposals = latent_programs(task, grammar, holes, sample, cfg_.classes,
-                                    budget.timeout * 0.1, cfg_.skeletons)
-        if not proposals:  # arrays in the output, or deeper: skeletons top-down
-            # every skeleton must call a hole: the holes are made likely, so those come first
-            prods = [*grammar.productions, *(Production(h, h.tp or INT, HOLE_WEIGHT)
-                                             for h in holes)]
-            cfg = CFG(replace(grammar, productions=tuple(prods)), task.request)
-            proposals = list(itertools.islice(skeletons(cfg, cfg_.max_size), cfg_.skeletons))
-        # A program that ignores an input the task gives is less likely: those that read
-        # every array input come first, each group cheapest first.
-        proposals.sort(key=lambda pl: not _reads_all(pl[0], task.request))
-        known = all(h.name in self.modules for h in holes)
-        cap = cfg_.known_candidates if known else cfg_.candidates
-        pool = cap if known else cap * cfg_.pool
-        for program, logp in proposals:
-            looked += 1
-            if len(kept) >= pool or time.perf_counter() > screen_until:
-                break
-            if not any(isinstance(n, Hole) for n in program.walk()):
-                continue
-            if not _consistent(program, names, sample, cfg_.classes, cfg_.consistent):
-                continue
-            fp = _fingerprint(program, names, sample, cfg_.classes)
-            if fp in seen:
-                continue
-            seen.add(fp)
-            kept.append((program, logp))
-        if len(kept) > cap:
-            # the evidence: how probable the sample's outputs are when the holes answer
-            # uniformly at random; a skeleton that explains them only by chance ranks low
-            scored = [(_evidence(p, names, sample, cfg_.classes) + lp, -k, p, lp)
-                      for k, (p, lp) in enumerate(kept)]
-            scored.sort(key=lambda t: (_reads_all(t[2], task.request), t[0], t[1]),
-                        reverse=True)
-            kept = [(p, lp) for _, _, p, lp in scored[:cap]]
-        stats: dict[str, Any] = {"skeletons": looked, "candidates": [str(p) for p, _ in kept]}
+        real = returns(task.request) == FLOAT
+        if not _real_valued(task.request, examples):
+            # beside float holes, skeletons over classes take half the places, at least one
+            cap = self._cap(holes)
+            cap = cap - cap // 2 if real else cap
+            classes, looked = self._class_candidates(task, grammar, holes, sample, budget,
+                                                     start, cap)
+            kept += [(p, lp, INT) for p, lp in classes]
+        if real:
+            floats = holes_for(task.request, self.modules, FLOAT)
+            cap = max(1, self._cap(floats) - len(kept))
+            reals, more = self._float_candidates(task, grammar, floats, sample, budget, cap)
+            kept += [(p, lp, FLOAT) for p, lp in reals]
+            looked += more
+        stats: dict[str, Any] = {"skeletons": looked,
+                                 "candidates": [str(p) for p, _, _ in kept]}
         if not kept:
             return SearchResult(task.name, [], looked, time.perf_counter() - start, None, stats)
         # the short runs: each on the same subsample, for a share of the budget
         subsample = rng.sample(examples, min(cfg_.rank_examples, len(examples)))
-        best: tuple[float, float, Program, TrainedProgram] | None = None
-        self.ranked = []
-        # the short runs share 40% of the budget, each at least rank_share of it
-        each = budget.timeout * max(cfg_.rank_share, 0.4 / len(kept))
-        for program, logp in kept:
-            fit = self._rank(program, task, subsample, each)
-            if fit is None:
-                continue
-            report = fit.report
-            acc = report.accuracy if report else 0.0
-            # early in training, how probable the right outputs are tells more than how
-            # often the most probable one is right
-            score = max(acc, report.likelihood or 0.0) if report else 0.0
-            self.ranked.append({"program": str(program), "logprior": logp, "accuracy": acc,
-                                "likelihood": report.likelihood if report else None,
-                                "score": score})
-            if best is None or (score, logp) > (best[0], best[1]):
-                best = (score, logp, program, fit)
+        best = self._rank_all(kept, task, subsample, budget)
         stats["ranked"] = self.ranked
         if best is None:
             return SearchResult(task.name, [], looked, time.perf_counter() - start, None, stats)
@@ -547,6 +628,146 @@ class HybridSearcher(Searcher):
         result.trained = fit
         return result
 
+    def _proposals(self, task: Task, grammar: Grammar, holes: list[Hole],
+                   sample: list[Example], budget: SearchBudget, head: Type
+                   ) -> list[tuple[Program, float]]:
+        """Skeletons around ``holes``: perception first (:func:`latent_programs`), or, with
+        arrays in the output or deeper, top-down from the grammar with the holes in it; those
+        that read every array input first, each group cheapest first."""
+        cfg_ = self.config
+        proposals = latent_programs(task, grammar, holes, sample, cfg_.classes,
+                                    budget.timeout * 0.1, cfg_.skeletons, head)
+        if not proposals:  # arrays in the output, or deeper: skeletons top-down
+            # every skeleton must call a hole: the holes are made likely, so those come first
+            prods = [*grammar.productions, *(Production(h, h.tp or INT, HOLE_WEIGHT)
+                                             for h in holes)]
+            cfg = CFG(replace(grammar, productions=tuple(prods)), task.request)
+            proposals = list(itertools.islice(skeletons(cfg, cfg_.max_size), cfg_.skeletons))
+        # A program that ignores an input the task gives is less likely: those that read
+        # every array input come first, each group cheapest first.
+        proposals.sort(key=lambda pl: not _reads_all(pl[0], task.request))
+        return proposals
+
+    def _cap(self, holes: list[Hole]) -> int:
+        """How many skeletons over ``holes`` get short runs: more when every hole is a known
+        module (a run is then a measure, with no training)."""
+        known = all(h.name in self.modules for h in holes)
+        return self.config.known_candidates if known else self.config.candidates
+
+    def _class_candidates(self, task: Task, grammar: Grammar, holes: list[Hole],
+                          sample: list[Example], budget: SearchBudget, start: float, cap: int
+                          ) -> tuple[list[tuple[Program, float]], int]:
+        """The ``cap`` skeletons over holes that answer classes worth a short run (consistent,
+        novel, then the most evident), and how many were looked at."""
+        cfg_ = self.config
+        names = [h.name for h in holes if h.name]
+        kept: list[tuple[Program, float]] = []
+        seen: set[tuple[Any, ...]] = set()
+        looked = 0
+        screen_until = start + budget.timeout * 0.25
+        proposals = self._proposals(task, grammar, holes, sample, budget, INT)
+        known = all(h.name in self.modules for h in holes)
+        pool = cap if known else cap * cfg_.pool
+        for program, logp in proposals:
+            looked += 1
+            if len(kept) >= pool or time.perf_counter() > screen_until:
+                break
+            if not any(isinstance(n, Hole) for n in program.walk()):
+                continue
+            if not _consistent(program, names, sample, cfg_.classes, cfg_.consistent):
+                continue
+            fp = _fingerprint(program, names, sample, cfg_.classes)
+            if fp in seen:
+                continue
+            seen.add(fp)
+            kept.append((program, logp))
+        if len(kept) > cap:
+            # the evidence: how probable the sample's outputs are when the holes answer
+            # uniformly at random; a skeleton that explains them only by chance ranks low
+            scored = [(_evidence(p, names, sample, cfg_.classes) + lp, -k, p, lp)
+                      for k, (p, lp) in enumerate(kept)]
+            scored.sort(key=lambda t: (_reads_all(t[2], task.request), t[0], t[1]),
+                        reverse=True)
+            kept = [(p, lp) for _, _, p, lp in scored[:cap]]
+        return kept, looked
+
+    def _float_candidates(self, task: Task, grammar: Grammar, holes: list[Hole],
+                          sample: list[Example], budget: SearchBudget, cap: int
+                          ) -> tuple[list[tuple[Program, float]], int]:
+        """The ``cap`` skeletons over float holes worth a short run, and how many were looked
+        at.
+
+        Offered whenever the task returns a float, beside the skeletons over classes when its
+        outputs repeat (:func:`_real_valued`), alone when not; both kinds are ranked on one
+        scale (:func:`_score`), since a skeleton over classes may pass its screen by chance
+        (abduction finds a quotient of two digits for most outputs); the two kinds then share
+        the ``candidates`` places, so ranking takes no longer. They come from the same
+        places as the others, perception first: each array read through its float hole, the
+        rest a program over floats found by the value enumerator on random reals (an input
+        read once and nothing else: ``(??n0 $0)``; two inputs sharing one regressor:
+        ``(+. (??n0 $1) (??n0 $0))``), since the structure is what relates the inputs and the
+        networks do the reading. No constants: the head's last layer is affine, so ``(+.
+        (??n0 $0) c)`` or ``(*. c (??n0 $0))`` is ``(??n0 $0)`` with other weights.
+
+        Nothing tells before training whether some answers give the observed reals, so the
+        screen is weaker than for classes: the output must carry a gradient from a hole
+        (:func:`_smooth`), vary with the input, and differ from every kept skeleton's by more
+        than an affine map (:func:`_float_fingerprint`: ``(-. (h $0) (h $1))`` is ``(-. (h
+        $1) (h $0))`` with ``h`` negated). The first ``cap`` (cheapest, those that read every
+        input first) get short runs, ranked by their error (:func:`_score`).
+        """
+        import torch  # noqa: F401 - imported before the screen's clock starts
+
+        cfg_ = self.config
+        names = [h.name for h in holes if h.name]
+        until = time.perf_counter() + budget.timeout * 0.25
+        proposals = self._proposals(task, grammar, holes, sample, budget, FLOAT)
+        kept: list[tuple[Program, float]] = []
+        seen: set[tuple[Any, ...]] = set()
+        looked = 0
+        for program, logp in proposals:
+            looked += 1
+            if len(kept) >= cap or time.perf_counter() > until:
+                break
+            if not any(isinstance(n, Hole) for n in program.walk()):
+                continue
+            if not _smooth(program, names, sample, cfg_.consistent):
+                continue
+            fp = _float_fingerprint(program, names, sample)
+            if fp is None or fp in seen:
+                continue
+            seen.add(fp)
+            kept.append((program, logp))
+        return kept, looked
+
+    def _rank_all(self, kept: list[tuple[Program, float, Type]], task: Task,
+                  subsample: list[Example], budget: SearchBudget
+                  ) -> tuple[float, float, Program, TrainedProgram] | None:
+        """A short run for each kept skeleton (recorded in :attr:`ranked`, with the kind of
+        its holes); the best by :func:`_score`, then by prior."""
+        best: tuple[float, float, Program, TrainedProgram] | None = None
+        self.ranked = []
+        outputs = [y for _, y in subsample]
+        # the short runs share 40% of the budget, each at least rank_share of it
+        each = budget.timeout * max(self.config.rank_share, 0.4 / len(kept))
+        for program, logp, head in kept:
+            fit = self._rank(program, task, subsample, each)
+            if fit is None:
+                continue
+            report = fit.report
+            score = _score(report, head, outputs, self.train_config.tolerance)
+            entry = {"program": str(program), "logprior": logp,
+                     "accuracy": report.accuracy if report else 0.0,
+                     "likelihood": report.likelihood if report else None, "score": score}
+            if head == FLOAT:
+                rmse = report.rmse if report else None
+                entry.update(head="float", rmse=rmse if rmse is None or math.isfinite(rmse)
+                             else None)
+            self.ranked.append(entry)
+            if best is None or (score, logp) > (best[0], best[1]):
+                best = (score, logp, program, fit)
+        return best
+
     def _rank(self, program: Program, task: Task, subsample: list[Example], seconds: float
               ) -> TrainedProgram | None:
         """A short run of ``program`` on the subsample; with only known (library) modules, no
@@ -559,6 +780,8 @@ class HybridSearcher(Searcher):
             return None
         known = {n: _copy(self.modules[n]) for n in names if n in self.modules}
         short = replace(self.train_config, seconds=seconds, check_every=25)
+        if self.config.rank_steps > 0:
+            short = replace(short, steps=min(short.steps, self.config.rank_steps))
         if len(known) == len(names):
             short = replace(short, steps=0)
         try:

@@ -110,6 +110,7 @@ def solve_many(tasks: Sequence[Task], library: Library | str | None = None, *,
                 grammars = chosen
         if grammar is None:
             grammar = lib.grammar() if lib is not None else base_grammar()
+        grammars = _tailored(tasks, grammar, grammars)
         budget = budget or SearchBudget(timeout=timeout, top_k=top_k)
         executor = executor or LocalExecutor(jobs)
         run_id = None
@@ -141,6 +142,18 @@ def solve_many(tasks: Sequence[Task], library: Library | str | None = None, *,
     finally:
         if owned and lib is not None:
             lib.close()
+
+
+def _tailored(tasks: Sequence[Task], grammar: Grammar, grammars: Sequence[Grammar] | None
+              ) -> Sequence[Grammar] | None:
+    """Each task's grammar as its domains shape it (``domains.tailor``), or ``grammars`` as
+    they were when no domain changes any."""
+    from hortus.domains import tailor
+
+    given = list(grammars) if grammars is not None else [grammar] * len(tasks)
+    shaped = [tailor(g, t) for g, t in zip(given, tasks, strict=True)]
+    changed = any(a is not b for a, b in zip(shaped, given, strict=True))
+    return shaped if changed else grammars
 
 
 def _open(library: Library | str | None) -> tuple[Library | None, bool]:

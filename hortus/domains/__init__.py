@@ -24,6 +24,7 @@ if TYPE_CHECKING:
     from hortus.eval.codecs import Codec
     from hortus.lang.program import Primitive
     from hortus.lang.types import Type
+    from hortus.prior.grammar import Grammar
     from hortus.tasks.task import Task
 
 ENTRY_POINTS = "hortus.domains"
@@ -58,6 +59,9 @@ class Domain:
     # task file formats of its own: "module:function" refs of readers (doc, source) -> tasks,
     # or None when the JSON document is not theirs (see hortus.tasks.loaders)
     readers: tuple[str, ...] = ()
+    # "module:function" (grammar, task) -> grammar: a task's own grammar (ARC drops the colours
+    # its grids never show), applied to every search of a task with the domain's types
+    tailor: str | None = None
 
     def install(self) -> None:
         """Register the domain's codecs (idempotent)."""
@@ -166,6 +170,17 @@ def needed_by(tp: Type) -> set[str]:
     return found
 
 
+def tailor(grammar: Grammar, task: Task) -> Grammar:
+    """``grammar`` as the domains of ``task``'s types shape it for that task (see
+    :attr:`Domain.tailor`); the same grammar when none does."""
+    for name in sorted(needed_by(task.request)):
+        ref = get(name).tailor
+        if ref is not None:
+            module, _, attr = ref.partition(":")
+            grammar = getattr(importlib.import_module(module), attr)(grammar, task)
+    return grammar
+
+
 def task_readers() -> list[Callable[[Any, str], list[Task] | None]]:
     """Every domain's task file readers (see :attr:`Domain.readers`)."""
     found = []
@@ -192,4 +207,4 @@ def _table(module: str) -> list[Primitive]:
 
 
 __all__ = ["BUILTIN", "CORE", "Domain", "DomainError", "default_names", "domains", "get",
-           "needed_by", "parse_names", "primitives", "task_readers", "task_sets"]
+           "needed_by", "parse_names", "primitives", "tailor", "task_readers", "task_sets"]

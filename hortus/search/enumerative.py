@@ -66,11 +66,15 @@ class EnumerativeSearcher(Searcher):
         return cls(EnumeratorConfig(**options))
 
     def compiled(self, grammar: Grammar, request: Type) -> CFG:
-        """The grammar compiled for ``request``, reused across tasks of the same type."""
+        """The grammar compiled for ``request``, reused across tasks of the same type.
+
+        Only one grammar's compilations are kept: tasks searched with a grammar each (a
+        recognition model's, a domain's tailored one) never meet theirs again, and a compiled
+        grammar with the rules its search built can hold a hundred megabytes."""
         key = (id(grammar), request)
         found = self._cfgs.get(key)
         if found is None or found[0] is not grammar:
-            if len(self._cfgs) > 64:
+            if len(self._cfgs) > 64 or any(g is not grammar for g, _ in self._cfgs.values()):
                 self._cfgs.clear()
             found = self._cfgs[key] = (grammar, CFG(grammar, request, self.config.cfg))
         return found[1]

@@ -275,3 +275,21 @@ def test_fuzzed_arc_files_load_or_fail_clearly(doc: Any) -> None:
         for task in tasks:
             for x, y in pairs_to_predict(task):
                 assert isinstance(x, list) and (y is None or isinstance(y, list))
+
+
+def test_a_tasks_grammar_names_only_the_colours_its_grids_show(training: dict[str, Any]) -> None:
+    from hortus.domains import tailor
+    from hortus.domains.arc.prior import palette
+    from hortus.library import Library
+
+    task = training["c8f0f002"]  # orange becomes grey; blue and azure stay
+    assert palette(task) == {1, 5, 7, 8}
+    with Library.create("sqlite://", ("arc",)) as lib:
+        grammar = lib.grammar()
+    shaped = tailor(grammar, task)
+    names = {str(p.program) for p in shaped.productions}
+    assert {"blue", "grey", "orange", "azure", "main-color"} <= names
+    assert not {"red", "black", "maroon"} & names
+    assert len(grammar.productions) - len(shaped.productions) == 6
+    lists = training["c8f0f002"].__class__.from_examples([([1, 2], [2, 1])], name="rev")
+    assert tailor(grammar, lists) is grammar  # no arc types: no change

@@ -17,5 +17,6 @@ DOMAIN = Domain(
     primitives=("hortus.domains.arc.primitives",),
     codecs=CODECS,
     readers=("hortus.domains.arc.data:read_arc",),
+    tailor="hortus.domains.arc.prior:for_task",
     default=False,
 )

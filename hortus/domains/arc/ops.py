@@ -293,27 +293,38 @@ def fall_left(g: Grid) -> Grid:
 # ---------------------------------------------------------------- regions
 
 
-def fill_enclosed(c: int, g: Grid) -> Grid:
-    """Background cells that cannot reach the border (4-connected) take colour ``c``."""
+@lru_cache(maxsize=4096)
+def _enclosed(g: Grid) -> Array:
+    """Background cells that cannot reach the border, 4-connected (per grid, any colour)."""
     from scipy import ndimage
 
+    cells = g.cells
+    inside: Array = ndimage.binary_fill_holes(cells != 0) & (cells == 0)
+    return inside
+
+
+@lru_cache(maxsize=4096)
+def _around(g: Grid) -> Array:
+    """Background cells next to (8 around) a non-background one."""
+    from scipy import ndimage
+
+    cells = g.cells
+    near: Array = ndimage.binary_dilation(cells != 0, structure=_EIGHT) & (cells == 0)
+    return near
+
+
+def fill_enclosed(c: int, g: Grid) -> Grid:
+    """Background cells that cannot reach the border (4-connected) take colour ``c``."""
     cells = _cells(g)
-    labels, _ = ndimage.label(cells == 0)
-    border = set(np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0],
-                                           labels[:, -1]]))) | {0}
-    inside = ~np.isin(labels, list(border))
     charge(int(cells.size))
-    return _made(np.where(inside, c, cells).astype(np.uint8))
+    return _made(np.where(_enclosed(g), c, cells).astype(np.uint8))
 
 
 def halo(c: int, g: Grid) -> Grid:
     """Background cells next to (8 around) a non-background one take colour ``c``."""
-    from scipy import ndimage
-
     cells = _cells(g)
-    near = ndimage.binary_dilation(cells != 0, structure=np.ones((3, 3), dtype=bool))
     charge(int(cells.size))
-    return _made(np.where(near & (cells == 0), c, cells).astype(np.uint8))
+    return _made(np.where(_around(g), c, cells).astype(np.uint8))
 
 
 def symmetrize_h(g: Grid) -> Grid:

@@ -28,7 +28,7 @@ EMPTY = 255  # a patch cell the object does not have
 class Grid:
     """An immutable 2-D array of colours (uint8), compared and hashed by content."""
 
-    __slots__ = ("_hash", "cells")
+    __slots__ = ("_hash", "_key", "cells")
 
     def __init__(self, cells: np.ndarray[Any, Any]) -> None:
         if cells.ndim != 2 or not (1 <= cells.shape[0] <= MAX_SIDE
@@ -40,6 +40,15 @@ class Grid:
             cells.setflags(write=False)
         self.cells = cells
         self._hash: int | None = None
+        self._key: bytes | None = None
+
+    @property
+    def key(self) -> bytes:
+        """The shape and the cells' bytes: what equality compares."""
+        if self._key is None:
+            h, w = self.cells.shape
+            self._key = bytes((h, w)) + self.cells.tobytes()
+        return self._key
 
     @property
     def shape(self) -> tuple[int, int]:
@@ -52,12 +61,12 @@ class Grid:
 
     def __hash__(self) -> int:
         if self._hash is None:
-            self._hash = hash((self.cells.shape, self.cells.tobytes()))
+            self._hash = hash(self.key)
         return self._hash
 
     def __eq__(self, other: object) -> bool:
-        return (isinstance(other, Grid) and self.cells.shape == other.cells.shape
-                and hash(self) == hash(other) and bool(np.array_equal(self.cells, other.cells)))
+        return self is other or (isinstance(other, Grid) and hash(self) == hash(other)
+                                 and self.key == other.key)
 
     def __repr__(self) -> str:
         return "Grid(" + "|".join("".join(map(str, row)) for row in self.cells.tolist()) + ")"

@@ -40,10 +40,11 @@ def _figure(label: str, rows: Any) -> str:
 def task_html(row: dict[str, Any], train: Sequence[tuple[Any, Any]],
               test: Sequence[tuple[Any, Any]]) -> str:
     state = "solved" if row["solved"] else "failed"
-    program = row.get("program")
+    program, guess = row.get("program"), row.get("guess")
+    text = (program if program else f"no program fits the train pairs; best guess: {guess}"
+            if guess else "no program fits the train pairs")
     head = (f'<h3>{html.escape(row["id"])} — {state} in {row["seconds"]:.1f} s</h3>'
-            f'<code>{html.escape(program) if program else "no program fits the train pairs"}'
-            f"</code>")
+            f"<code>{html.escape(text)}</code>")
     pairs = "".join(f'<div class="pair">{_figure(f"in {k + 1}", x)}→{_figure("out", y)}</div>'
                     for k, (x, y) in enumerate(train))
     tests = []

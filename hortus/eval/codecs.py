@@ -75,6 +75,14 @@ class Codec:
         array), for reading examples whose types are not given; else None."""
         return None
 
+    # does distance() grade how far apart two values are (a grid: the share of cells that
+    # differ)? Then a search that finds no fit returns its nearest program as a best guess
+    graded: ClassVar[bool] = False
+
+    def distance(self, a: Any, b: Any, t: TCon) -> float:
+        """How far run-time ``a`` is from ``b``: 0 when equal, up to 1 (unrelated)."""
+        return 0.0 if a == b else 1.0
+
     def sample(self, t: TCon, seeds: Seeds, rng: random.Random) -> Any:
         """A new run-time value of ground type ``t``, like the task's (``seeds``); by default
         one of the values of ``t`` the task holds."""

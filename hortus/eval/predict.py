@@ -53,7 +53,12 @@ def attempts(task: Task, programs: list[Program], n: int = ATTEMPTS) -> list[Att
 
 
 def of_result(task: Task, result: SearchResult, n: int = ATTEMPTS) -> list[Attempt]:
-    return attempts(task, [c.program for c in result.solutions], n)
+    """The attempts of the programs ``result`` found; of its best guess when none fits (a
+    search that ran out of time still answers)."""
+    programs = [c.program for c in result.solutions]
+    if not programs and result.guess is not None:
+        programs = [result.guess.program]
+    return attempts(task, programs, n)
 
 
 def submission(task: Task, tries: list[Attempt]) -> list[dict[str, Any]]:

@@ -73,6 +73,8 @@ class SearchResult:
     question: Question | None = None  # an input the fits disagree on, and their answers
     leave_one_out: list[LeaveOneOut] = field(default_factory=list)  # examples it hinges on
     trained: Any = None  # the best program with its holes' trained networks (hortus.train)
+    # no fit: the program whose outputs came nearest the examples' (graded output types only)
+    guess: Candidate | None = None
 
     @property
     def solved(self) -> bool:
@@ -106,6 +108,7 @@ class SearchResult:
                 "question": self.question.to_json() if self.question is not None else None,
                 "fragile": self.fragile,
                 "leave_one_out": [x.to_json() for x in self.leave_one_out],
+                **({"guess": show(self.guess.program)} if self.guess is not None else {}),
                 **({"trained": self.trained.report.to_json()}
                    if getattr(self.trained, "report", None) is not None else {})}
 

@@ -13,12 +13,13 @@ import math
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
-from typing import Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from hortus.eval.budget import Budget
 from hortus.eval.sampler import sample_inputs
+from hortus.eval.vector import ERR
 from hortus.lang.runtime import METER
-from hortus.lang.types import Type
+from hortus.lang.types import TCon, Type, returns
 from hortus.prior.cfg import CFG, CFGConfig
 from hortus.prior.grammar import Grammar
 from hortus.search._base import Candidate, LeaveOneOut, SearchBudget, Searcher, SearchResult
@@ -26,6 +27,9 @@ from hortus.search._enumerator import Prog, Stop, term_logp
 from hortus.search._equivalence import ValueEnumerator
 from hortus.search.ambiguity import RANKINGS, judge
 from hortus.tasks.task import Task
+
+if TYPE_CHECKING:
+    from hortus.eval.codecs import Codec
 
 
 @dataclass(frozen=True)
@@ -97,6 +101,9 @@ class EnumerativeSearcher(Searcher):
                                    time.perf_counter() - start, en.tried))
 
         en.on_solution = record
+        nearest = _Nearest.of(task, target)
+        if nearest is not None:
+            en.on_new = nearest.see
         cut: str | None = None
         level, first = 0, None
         eval_budget = Budget(steps=budget.eval_steps, time=budget.timeout + 1.0,
@@ -138,6 +145,11 @@ class EnumerativeSearcher(Searcher):
             stats["best_by"] = verdict.best_by
         if verdict.question is not None:
             stats["question"] = verdict.question.to_json()
+        guess = None
+        if not found and nearest is not None and nearest.prog is not None:
+            guess = Candidate(en.to_program(nearest.prog), term_logp(nearest.prog),
+                              nearest.time - start, en.tried)
+            stats["guess_distance"] = nearest.distance
         return SearchResult(
             task=task.name,
             solutions=ranked[: budget.top_k],
@@ -148,6 +160,7 @@ class EnumerativeSearcher(Searcher):
             alternatives=verdict.alternatives,
             question=verdict.question,
             leave_one_out=loo,
+            guess=guess,
         )
 
     def _enumerator(self, cfg: CFG, envs: list[tuple[Any, ...]], target: tuple[Any, ...],
@@ -268,3 +281,32 @@ def _kind(default: Any) -> str:
     if is_dataclass(default):
         return "table of options"
     return type(default).__name__
+
+
+class _Nearest:
+    """The program whose outputs are nearest the examples' so far (mean codec distance): the
+    best guess of a search that finds no fit, for output types whose codec grades."""
+
+    def __init__(self, codec: Codec, tp: TCon, target: tuple[Any, ...]) -> None:
+        self.codec, self.tp, self.target = codec, tp, target
+        self.prog: Prog | None = None
+        self.distance, self.time = math.inf, 0.0
+
+    @classmethod
+    def of(cls, task: Task, target: tuple[Any, ...]) -> _Nearest | None:
+        from hortus.eval.codecs import codec_of
+
+        out = returns(task.request)
+        codec = codec_of(out)
+        if codec is None or not codec.graded or not isinstance(out, TCon):
+            return None
+        return cls(codec, out, target)
+
+    def see(self, prog: Prog, vals: tuple[Any, ...]) -> None:
+        total = 0.0
+        for v, want in zip(vals, self.target, strict=False):
+            total += 1.0 if v is ERR else self.codec.distance(v, want, self.tp)
+            if total >= self.distance * len(self.target):
+                return
+        self.prog, self.distance = prog, total / len(self.target)
+        self.time = time.perf_counter()

@@ -293,3 +293,34 @@ def test_a_tasks_grammar_names_only_the_colours_its_grids_show(training: dict[st
     assert len(grammar.productions) - len(shaped.productions) == 6
     lists = training["c8f0f002"].__class__.from_examples([([1, 2], [2, 1])], name="rev")
     assert tailor(grammar, lists) is grammar  # no arc types: no change
+
+
+def test_a_search_without_a_fit_answers_its_nearest_program() -> None:
+    from hortus.eval.predict import of_result
+    from hortus.library import Library
+    from hortus.search import EnumerativeSearcher, SearchBudget
+    from hortus.tasks.task import Task
+
+    def noisy_turn(g: list[list[int]], k: int) -> list[list[int]]:
+        out = [row[::-1] for row in g[::-1]]
+        out[0][0] = (out[0][0] + k) % 10  # one cell off: no program fits every pair
+        return out
+
+    grids = [[[1, 2, 0], [0, 3, 4], [5, 0, 6]], [[7, 0], [8, 9], [0, 1]],
+             [[2, 2, 3, 0], [0, 4, 4, 0]]]
+    task = Task.from_examples([(g, noisy_turn(g, k + 1)) for k, g in enumerate(grids)],
+                              name="near", request="grid -> grid")
+    task.metadata["test"] = [{"input": [[1, 0], [0, 2]], "output": None}]
+    with Library.create("sqlite://", ("arc",)) as lib:
+        grammar = lib.grammar()
+    result = EnumerativeSearcher().search(task, grammar, SearchBudget(timeout=2.0,
+                                                                      max_programs=3_000))
+    assert not result.solved and result.guess is not None
+    assert str(result.guess.program) == "(lambda (rot180 $0))"
+    assert 0 < result.stats["guess_distance"] < 0.2
+    assert result.to_json()["guess"] == "(lambda (rot180 $0))"
+    [attempt] = of_result(task, result)
+    assert attempt.outputs == ([[2, 0], [0, 1]],)
+    lists = Task.from_examples([([1, 2], [9])], name="hard")  # lists: no graded distance
+    assert EnumerativeSearcher().search(lists, grammar, SearchBudget(
+        timeout=1.0, max_programs=500)).guess is None

@@ -35,6 +35,13 @@ class GridCodec(Codec):
 
     name = "grid"
     companions = ("color", "object")
+    graded = True
+
+    def distance(self, a: Any, b: Any, t: TCon) -> float:
+        """The share of cells that differ; 1 when the shapes do."""
+        if a.shape != b.shape:
+            return 1.0
+        return float((a.cells != b.cells).mean())
 
     def to_internal(self, v: Any, t: TCon) -> Any:
         from hortus.domains.arc.values import grid_of

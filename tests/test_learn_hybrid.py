@@ -92,7 +92,7 @@ def test_a_learning_run_searches_a_hybrid_task_keeps_its_module_and_resumes(
     add2 = glyph_task("add2", PAIR, 200, lambda a, b: a + b)
     tasks = [*list_tasks(), add2]
     # 150 examples seen: the list tasks see all theirs (15), add2 is judged on 50 held out
-    config = LearnConfig(iterations=1, timeout=6, max_programs=5000, seen_examples=150,
+    config = LearnConfig(iterations=1, timeout=12, max_programs=5000, seen_examples=150,
                          prior="recognition", dreams=20, jobs=1, hybrid={"candidates": 1})
     with Library.open(tmp_path / "lib.db") as lib:
         learner = Learner.start(lib, tasks, config, CrashAfter("wake", len(tasks)))

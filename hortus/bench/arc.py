@@ -18,19 +18,16 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 from rich.table import Table
 
 from hortus.bench._arc_gallery import write_gallery
 from hortus.bench._report import write
+from hortus.bench.lists import search_all
 from hortus.domains.arc.data import load_split
-from hortus.eval.predict import ATTEMPTS, of_result, pairs_to_predict, solved
+from hortus.eval.predict import ATTEMPTS, TOP_K, of_result, pairs_to_predict, solved
 from hortus.prior.grammar import Grammar
 from hortus.search import SearchResult
-from hortus.solving import solve_many
 from hortus.tasks.task import Task
-
-TOP_K = 4  # fits asked of each search, for two attempts with distinct predictions
 
 
 def arc_grammar(library: str | None) -> Grammar:
@@ -61,7 +58,8 @@ def run_arc(split: str, timeout: float, jobs: int | None, library: str | None,
         tasks = [t for t in tasks if t.name in names]
     grammar = arc_grammar(library)
     start = time.perf_counter()
-    results = _search(tasks, grammar, timeout, jobs, options or {}, f"ARC {split}", progress)
+    results = search_all(tasks, grammar, timeout, jobs, options or {}, f"ARC {split}",
+                         progress, top_k=TOP_K)
     wall = time.perf_counter() - start
     rows = [_row(t, r) for t, r in zip(tasks, results, strict=True)]
     times = [r["seconds"] for r in rows]
@@ -90,18 +88,6 @@ def run_arc(split: str, timeout: float, jobs: int | None, library: str | None,
         show(summary, console)
         console.print(f"written to {path} and {gallery}", markup=False, highlight=False)
     return report
-
-
-def _search(tasks: list[Task], grammar: Grammar, timeout: float, jobs: int | None,
-            options: dict[str, Any], label: str, progress: Console | None
-            ) -> list[SearchResult]:
-    with Progress("[progress.description]{task.description}", BarColumn(),
-                  MofNCompleteColumn(), TimeElapsedColumn(), console=progress,
-                  transient=True, disable=progress is None or not progress.is_terminal) as bar:
-        job = bar.add_task(label, total=len(tasks))
-        return solve_many(tasks, None, grammar=grammar, timeout=timeout, top_k=TOP_K,
-                          jobs=jobs, options=options,
-                          on_result=lambda i, r: bar.update(job, advance=1))
 
 
 def _row(task: Task, result: SearchResult) -> dict[str, Any]:

@@ -110,7 +110,7 @@ def run_lists(timeout: float, jobs: int | None, grammar: str, train: int | None,
         seen = train if train is not None else suite.seen
         splits = [t.split(seen) for t in tasks]
         start = time.perf_counter()
-        results = _search([s[0] for s in splits], g, timeout, jobs, options,
+        results = search_all([s[0] for s in splits], g, timeout, jobs, options,
                           f"searching {name}", progress)
         wall = time.perf_counter() - start
         suite_rows = [_row(name, r, held) for (_, held), r in zip(splits, results, strict=True)]
@@ -143,14 +143,15 @@ def run_lists(timeout: float, jobs: int | None, grammar: str, train: int | None,
     return report
 
 
-def _search(tasks: list[Task], g: Grammar, timeout: float, jobs: int | None,
-            options: dict[str, Any], label: str, progress: Console | None
-            ) -> list[SearchResult]:
+def search_all(tasks: list[Task], g: Grammar, timeout: float, jobs: int | None,
+               options: dict[str, Any], label: str, progress: Console | None,
+               top_k: int = 1) -> list[SearchResult]:
+    """Search every task with ``g`` behind a progress bar (on ``progress``, a terminal)."""
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=progress,
                   transient=True, disable=progress is None or not progress.is_terminal) as bar:
         job = bar.add_task(label, total=len(tasks))
-        return solve_many(tasks, None, grammar=g, timeout=timeout, jobs=jobs,
+        return solve_many(tasks, None, grammar=g, timeout=timeout, jobs=jobs, top_k=top_k,
                           options=options, on_result=lambda i, r: bar.update(job, advance=1))
 
 

@@ -82,7 +82,9 @@ def solve(
     lib = open_library(library)
     tested = [t for t in task_list if t.metadata.get("test")]
     if tested:
-        top = max(top, TOP_FOR_ATTEMPTS)
+        from hortus.eval.predict import TOP_K
+
+        top = max(top, TOP_K)
     solved = 0
     with lib:
         _check_domains(task_list, lib)
@@ -130,9 +132,6 @@ def solve(
     if not json_out:
         show_results(results)
     raise typer.Exit(0 if solved == len(task_list) else EXIT_UNSOLVED)
-
-
-TOP_FOR_ATTEMPTS = 4  # fits asked of each search, for two attempts with distinct predictions
 
 
 def _check_domains(tasks: list[Task], lib: Library) -> None:

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from hortus.tasks.task import Task
 
 ATTEMPTS = 2
+TOP_K = 4  # fits to ask of a search for two attempts with distinct predictions
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from collections.abc import Callable, Iterable
 
     from hortus.eval.sampler import Seeds
+    from hortus.lang.program import Program
 
 
 class Codec:
@@ -82,6 +83,16 @@ class Codec:
     def distance(self, a: Any, b: Any, t: TCon) -> float:
         """How far run-time ``a`` is from ``b``: 0 when equal, up to 1 (unrelated)."""
         return 0.0 if a == b else 1.0
+
+    # can close() deduce a last step from outputs to targets? Then the enumerator asks it of
+    # every new program of the task's output type (the cost is the codec's to keep low)
+    closes: ClassVar[bool] = False
+
+    def close(self, values: tuple[Any, ...], targets: tuple[Any, ...], t: TCon
+              ) -> Program | None:
+        """A last step deduced from the examples: a closed program of type ``t -> t`` that
+        turns each of run-time ``values`` into its target (a grid's colour map), or None."""
+        return None
 
     def sample(self, t: TCon, seeds: Seeds, rng: random.Random) -> Any:
         """A new run-time value of ground type ``t``, like the task's (``seeds``); by default

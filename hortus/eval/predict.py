@@ -54,11 +54,9 @@ def attempts(task: Task, programs: list[Program], n: int = ATTEMPTS) -> list[Att
 
 
 def of_result(task: Task, result: SearchResult, n: int = ATTEMPTS) -> list[Attempt]:
-    """The attempts of the programs ``result`` found; of its best guess when none fits (a
+    """The attempts of the programs ``result`` found; of its best guesses when none fits (a
     search that ran out of time still answers)."""
-    programs = [c.program for c in result.solutions]
-    if not programs and result.guess is not None:
-        programs = [result.guess.program]
+    programs = [c.program for c in result.solutions or result.guesses]
     return attempts(task, programs, n)
 
 

@@ -26,6 +26,26 @@ def substitute(body: Program, value: Program, depth: int = 0) -> Program:
     return body
 
 
+def then(after: Program, step: Program, n: int, inputs_too: bool = True) -> Program:
+    """``step``, a closed program of ``n`` inputs, followed by ``after``, as one program of
+    those inputs. ``after`` takes ``step``'s inputs and then its output,
+    ``(lambda^n+1 b)``, or with ``inputs_too`` false its output alone, ``(lambda b)``;
+    either way the result is ``(lambda^n b[$0 := s])`` where ``s`` is ``step``'s body."""
+    body, inner = _strip(after, n + 1 if inputs_too else 1), _strip(step, n)
+    program = substitute(body, inner, 0)
+    for _ in range(n):
+        program = Lambda(program)
+    return program
+
+
+def _strip(p: Program, n: int) -> Program:
+    for _ in range(n):
+        if not isinstance(p, Lambda):
+            raise ValueError(f"{p} does not take {n} input(s)")
+        p = p.body
+    return p
+
+
 def beta_normal(p: Program, fuel: int = 10_000) -> Program:
     """Reduce every redex ``((lambda b) x)`` (normal order), within ``fuel`` steps."""
     steps = [fuel]

@@ -73,8 +73,9 @@ class SearchResult:
     question: Question | None = None  # an input the fits disagree on, and their answers
     leave_one_out: list[LeaveOneOut] = field(default_factory=list)  # examples it hinges on
     trained: Any = None  # the best program with its holes' trained networks (hortus.train)
-    # no fit: the program whose outputs came nearest the examples' (graded output types only)
-    guess: Candidate | None = None
+    # no fit: the programs whose outputs came nearest the examples', nearest first (graded
+    # output types only)
+    guesses: list[Candidate] = field(default_factory=list)
 
     @property
     def solved(self) -> bool:
@@ -89,6 +90,11 @@ class SearchResult:
     def fragile(self) -> bool:
         """Would the search have returned a program wrong on an example, had it not seen it?"""
         return bool(self.leave_one_out)
+
+    @property
+    def guess(self) -> Candidate | None:
+        """The best guess: the nearest program, when none fits."""
+        return self.guesses[0] if self.guesses else None
 
     @property
     def best(self) -> Candidate | None:

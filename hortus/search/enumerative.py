@@ -11,13 +11,14 @@ from __future__ import annotations
 
 import math
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields, is_dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from hortus.eval.budget import Budget
 from hortus.eval.sampler import sample_inputs
 from hortus.eval.vector import ERR
+from hortus.lang.rewrite import then
 from hortus.lang.runtime import METER
 from hortus.lang.types import TCon, Type, returns
 from hortus.prior.cfg import CFG, CFGConfig
@@ -30,6 +31,7 @@ from hortus.tasks.task import Task
 
 if TYPE_CHECKING:
     from hortus.eval.codecs import Codec
+    from hortus.lang.program import Program
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,7 @@ class EnumeratorConfig:
     fail_penalty: float = 1.0  # nats of posterior lost per sampled input a program raises on
     leave_one_out: bool = True  # tell which examples the fit hinges on (result.fragile)
     fragile_explore: float = 2.0  # explore this much further when the fit hinges on an example
+    guesses: int = 2  # no fit: the programs nearest the outputs returned (graded outputs only)
     cfg: CFGConfig = field(default_factory=CFGConfig)
 
 
@@ -101,9 +104,20 @@ class EnumerativeSearcher(Searcher):
                                    time.perf_counter() - start, en.tried))
 
         en.on_solution = record
-        nearest = _Nearest.of(task, target)
-        if nearest is not None:
-            en.on_new = nearest.see
+        nearest = _Nearest.of(task, target, config.guesses)
+        closing = _Closing.of(task, target, grammar)
+        hooks = [h.see for h in (nearest, closing) if h is not None]
+        if hooks:
+            def seen(prog: Prog, vals: tuple[Any, ...]) -> None:
+                for see in hooks:
+                    see(prog, vals, en.tried)
+            en.on_new = seen
+        if closing is not None:
+            def closed(prog: Prog, step: Program, cost: float) -> None:
+                found.append(Candidate(then(step, en.to_program(prog), len(envs[0]), False),
+                                       term_logp(prog) + cost, time.perf_counter() - start,
+                                       en.tried))
+            closing.on_fit = closed
         cut: str | None = None
         level, first = 0, None
         eval_budget = Budget(steps=budget.eval_steps, time=budget.timeout + 1.0,
@@ -145,11 +159,12 @@ class EnumerativeSearcher(Searcher):
             stats["best_by"] = verdict.best_by
         if verdict.question is not None:
             stats["question"] = verdict.question.to_json()
-        guess = None
-        if not found and nearest is not None and nearest.prog is not None:
-            guess = Candidate(en.to_program(nearest.prog), term_logp(nearest.prog),
-                              nearest.time - start, en.tried)
-            stats["guess_distance"] = nearest.distance
+        guesses = []
+        if not found and nearest is not None:
+            guesses = [Candidate(en.to_program(prog), term_logp(prog), when - start, tried)
+                       for _, prog, when, tried in nearest.kept]
+            if guesses:
+                stats["guess_distance"] = nearest.kept[0][0]
         return SearchResult(
             task=task.name,
             solutions=ranked[: budget.top_k],
@@ -160,7 +175,7 @@ class EnumerativeSearcher(Searcher):
             alternatives=verdict.alternatives,
             question=verdict.question,
             leave_one_out=loo,
-            guess=guess,
+            guesses=guesses,
         )
 
     def _enumerator(self, cfg: CFG, envs: list[tuple[Any, ...]], target: tuple[Any, ...],
@@ -283,30 +298,66 @@ def _kind(default: Any) -> str:
     return type(default).__name__
 
 
-class _Nearest:
-    """The program whose outputs are nearest the examples' so far (mean codec distance): the
-    best guess of a search that finds no fit, for output types whose codec grades."""
+class _Closing:
+    """Fits by a deduced last step: every new program of the output type whose outputs the
+    output codec can turn into the examples' (:meth:`Codec.close`, a grid's colour map) is a
+    fit, the step appended. The step costs what a uniform grammar would charge its nodes."""
 
-    def __init__(self, codec: Codec, tp: TCon, target: tuple[Any, ...]) -> None:
-        self.codec, self.tp, self.target = codec, tp, target
-        self.prog: Prog | None = None
-        self.distance, self.time = math.inf, 0.0
+    def __init__(self, codec: Codec, tp: TCon, target: tuple[Any, ...], node_cost: float
+                 ) -> None:
+        self.codec, self.tp, self.target, self.node_cost = codec, tp, target, node_cost
+        self.on_fit: Callable[[Prog, Program, float], None] | None = None
 
     @classmethod
-    def of(cls, task: Task, target: tuple[Any, ...]) -> _Nearest | None:
+    def of(cls, task: Task, target: tuple[Any, ...], grammar: Grammar) -> _Closing | None:
         from hortus.eval.codecs import codec_of
 
         out = returns(task.request)
         codec = codec_of(out)
-        if codec is None or not codec.graded or not isinstance(out, TCon):
+        if codec is None or not codec.closes or not isinstance(out, TCon):
             return None
-        return cls(codec, out, target)
+        return cls(codec, out, target, math.log(max(2, len(grammar.productions))))
 
-    def see(self, prog: Prog, vals: tuple[Any, ...]) -> None:
-        total = 0.0
+    def see(self, prog: Prog, vals: tuple[Any, ...], tried: int) -> None:
+        if any(v is ERR for v in vals):
+            return
+        step = self.codec.close(vals, self.target, self.tp)
+        if step is not None and self.on_fit is not None:
+            self.on_fit(prog, step, -self.node_cost * (step.size() - 1))
+
+
+class _Nearest:
+    """The ``keep`` programs whose outputs are nearest the examples' so far (mean codec
+    distance; values distinct, as the enumerator keeps one program per behaviour): the best
+    guesses of a search that finds no fit, for output types whose codec grades."""
+
+    def __init__(self, codec: Codec, tp: TCon, target: tuple[Any, ...], keep: int) -> None:
+        self.codec, self.tp, self.target, self.keep = codec, tp, target, keep
+        # (distance, program, when found, programs tried then), nearest first
+        self.kept: list[tuple[float, Prog, float, int]] = []
+
+    @classmethod
+    def of(cls, task: Task, target: tuple[Any, ...], keep: int) -> _Nearest | None:
+        from hortus.eval.codecs import codec_of
+
+        out = returns(task.request)
+        codec = codec_of(out)
+        if keep < 1 or codec is None or not codec.graded or not isinstance(out, TCon):
+            return None
+        return cls(codec, out, target, keep)
+
+    @property
+    def bar(self) -> float:
+        """The distance a program must beat to be kept."""
+        return self.kept[-1][0] if len(self.kept) >= self.keep else math.inf
+
+    def see(self, prog: Prog, vals: tuple[Any, ...], tried: int) -> None:
+        bar, total = self.bar * len(self.target), 0.0
         for v, want in zip(vals, self.target, strict=False):
             total += 1.0 if v is ERR else self.codec.distance(v, want, self.tp)
-            if total >= self.distance * len(self.target):
+            if total >= bar:
                 return
-        self.prog, self.distance = prog, total / len(self.target)
-        self.time = time.perf_counter()
+        distance = total / len(self.target)
+        at = sum(1 for d, *_ in self.kept if d <= distance)  # ties: the earlier, more probable
+        self.kept.insert(at, (distance, prog, time.perf_counter(), tried))
+        del self.kept[self.keep:]

@@ -29,7 +29,8 @@ BUDGET = Budget(steps=1_000_000, time=5.0)
 
 # Programs that solve real ARC-AGI-1 training tasks (their train pairs and their test pairs),
 # between them calling every kind of primitive: symmetries, crops and halves, colours, cell
-# logic, concatenation and scaling, gravity, fills, objects.
+# logic, concatenation and scaling, gravity, fills, objects, lines and rays, neighbourhoods,
+# repeating patterns, regions under objects, moving until contact.
 SOLVED = {
     "3c9b0459": "(lambda (rot180 $0))",
     "67a3c6ac": "(lambda (flip-h $0))",
@@ -54,6 +55,18 @@ SOLVED = {
     "99b1bc43": "(lambda (cells-xor green (top-half $0) (bottom-half $0)))",
     "dae9d2b5": "(lambda (cells-or magenta (left-half $0) (right-half $0)))",
     "e98196ab": "(lambda (overlay (top-half $0) (bottom-half $0)))",
+    "007bbfb7": "(lambda (fractal $0))",
+    "05269061": "(lambda (complete-period $0))",  # diagonal stripes
+    "0dfd9992": "(lambda (complete-period $0))",  # a 2-D tile
+    "05f2a901": "(lambda (slide-to (largest (shapes $0)) (smallest (shapes $0)) $0))",
+    "1c786137": "(lambda (trim (under (largest (objects $0)) $0)))",
+    "22168020": "(lambda (connect $0))",
+    "253bf280": "(lambda (overlay $0 (paint-all green (connect $0))))",
+    "d037b0a7": "(lambda (extend-down $0))",
+    "10fcaaa3": "(lambda (halo-diagonal azure (tile 2 2 $0)))",
+    "178fcbfb": "(lambda (overlay (rays-h (erase red $0)) (rays-v (keep red $0))))",
+    "0ca9ddb6": "(lambda (overlay $0 (overlay (halo-diagonal yellow (keep red $0)) "
+                "(halo4 orange (keep blue $0)))))",
 }
 
 
@@ -103,6 +116,40 @@ def test_grid_work_is_charged_to_the_budget() -> None:
 
 
 # ---------------------------------------------------------------- primitives on real tasks
+
+
+LINES = [
+    ("(lambda (rays-h $0))", [[0, 3, 0, 4, 0]], [[3, 3, 3, 4, 4]]),
+    ("(lambda (rays-v $0))", [[0], [2], [0]], [[2], [2], [2]]),
+    ("(lambda (extend-right $0))", [[0, 5, 0, 6, 0]], [[0, 5, 5, 6, 6]]),
+    ("(lambda (extend-left $0))", [[0, 5, 0, 6, 0]], [[5, 5, 6, 6, 0]]),
+    ("(lambda (extend-up $0))", [[0], [7], [0]], [[7], [7], [0]]),
+    ("(lambda (connect $0))", [[1, 0, 1, 0, 2], [0, 0, 0, 0, 0], [1, 0, 0, 0, 0]],
+     [[1, 1, 1, 0, 2], [1, 0, 0, 0, 0], [1, 0, 0, 0, 0]]),
+    ("(lambda (halo4 green $0))", [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
+     [[0, 3, 0], [3, 1, 3], [0, 3, 0]]),
+    ("(lambda (halo-diagonal green $0))", [[0, 0, 0], [0, 1, 0], [0, 0, 0]],
+     [[3, 0, 3], [0, 1, 0], [3, 0, 3]]),
+    ("(lambda (complete-period $0))", [[1, 2, 1, 0], [2, 1, 0, 1]], [[1, 2, 1, 2], [2, 1, 2, 1]]),
+    ("(lambda (trim $0))", [[1, 1, 1], [1, 5, 1], [1, 1, 1]], [[5]]),
+]
+
+
+@pytest.mark.parametrize(("text", "grid", "want"), LINES, ids=[t for t, _, _ in LINES])
+def test_lines_rays_and_patterns(text: str, grid: Any, want: Any) -> None:
+    assert run(parse(text), [grid], BUDGET) == want
+
+
+def test_new_primitives_fail_cleanly() -> None:
+    with pytest.raises(EvalError, match="no pattern repeats"):
+        run(parse("(lambda (complete-period $0))"), [[[1, 2], [3, 0]]], BUDGET)
+    with pytest.raises(EvalError, match="larger than 30"):
+        run(parse("(lambda (fractal $0))"), [[[1] * 6] * 6], BUDGET)
+    with pytest.raises(EvalError, match="no inside"):
+        run(parse("(lambda (trim $0))"), [[[1, 2]]], BUDGET)
+    with pytest.raises(EvalError, match="no straight way"):
+        run(parse("(lambda (slide-to (car (objects $0)) (last (objects $0)) $0))"),
+            [[[1, 0], [0, 2]]], BUDGET)
 
 
 @pytest.mark.parametrize("task_id", sorted(SOLVED))

@@ -13,6 +13,7 @@ if TYPE_CHECKING:
     import random
 
     from hortus.eval.sampler import Seeds
+    from hortus.lang.program import Program
 
 GRID, COLOR, OBJECT = TCon("grid"), TCon("color"), TCon("object")
 _VALUES = "hortus.domains.arc.values"
@@ -36,6 +37,14 @@ class GridCodec(Codec):
     name = "grid"
     companions = ("color", "object")
     graded = True
+    closes = True
+
+    def close(self, values: tuple[Any, ...], targets: tuple[Any, ...], t: TCon
+              ) -> Program | None:
+        """The colour map that turns every value into its target, as recolourings."""
+        from hortus.domains.arc.deduce import color_map
+
+        return color_map(values, targets)
 
     def distance(self, a: Any, b: Any, t: TCon) -> float:
         """The share of cells that differ; 1 when the shapes do."""

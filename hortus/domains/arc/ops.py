@@ -147,6 +147,11 @@ def recolor(a: int, b: int, g: Grid) -> Grid:
     return _made(cells)
 
 
+def swap_colors(a: int, b: int, g: Grid) -> Grid:
+    cells = _cells(g)
+    return _made(np.where(cells == a, b, np.where(cells == b, a, cells)).astype(np.uint8))
+
+
 def paint_all(c: int, g: Grid) -> Grid:
     cells = np.array(_cells(g))
     cells[cells != 0] = c
@@ -293,23 +298,45 @@ def fall_left(g: Grid) -> Grid:
 # ---------------------------------------------------------------- regions
 
 
+def _shifted(mask: Array, dr: int, dc: int) -> Array:
+    """``mask`` moved ``dr`` rows down and ``dc`` columns right, False where it comes in."""
+    out = np.zeros_like(mask)
+    h, w = mask.shape
+    out[max(dr, 0):h + min(dr, 0), max(dc, 0):w + min(dc, 0)] = \
+        mask[max(-dr, 0):h + min(-dr, 0), max(-dc, 0):w + min(-dc, 0)]
+    return out
+
+
+_SIDES = ((1, 0), (-1, 0), (0, 1), (0, -1))
+_CORNERS = ((1, 1), (1, -1), (-1, 1), (-1, -1))
+
+
+def _next_to(mask: Array, moves: tuple[tuple[int, int], ...]) -> Array:
+    """Cells one of ``moves`` away from a cell of ``mask`` (a dilation, without scipy's
+    overhead on grids this small)."""
+    out = np.zeros_like(mask)
+    for dr, dc in moves:
+        out |= _shifted(mask, dr, dc)
+    return out
+
+
 @lru_cache(maxsize=4096)
 def _enclosed(g: Grid) -> Array:
     """Background cells that cannot reach the border, 4-connected (per grid, any colour)."""
     from scipy import ndimage
 
-    cells = g.cells
-    inside: Array = ndimage.binary_fill_holes(cells != 0) & (cells == 0)
+    background = g.cells == 0
+    labels, _ = ndimage.label(background)
+    border = np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]])
+    inside: Array = background & ~np.isin(labels, border)
     return inside
 
 
 @lru_cache(maxsize=4096)
 def _around(g: Grid) -> Array:
     """Background cells next to (8 around) a non-background one."""
-    from scipy import ndimage
-
     cells = g.cells
-    near: Array = ndimage.binary_dilation(cells != 0, structure=_EIGHT) & (cells == 0)
+    near: Array = _next_to(cells != 0, _SIDES + _CORNERS) & (cells == 0)
     return near
 
 
@@ -484,3 +511,209 @@ def erase_object(o: Obj, g: Grid) -> Grid:
         box, part = clipped
         cells[box] = np.where(part != EMPTY, 0, cells[box])
     return _made(cells)
+
+
+# ---------------------------------------------------------------- lines and rays
+
+
+def _last_seen(cells: Array) -> Array:
+    """Along every row, the colour of the nearest non-background cell at or left of each
+    cell (background where there is none): a forward fill."""
+    h, w = cells.shape
+    where = np.where(cells != 0, np.arange(w), -1)
+    np.maximum.accumulate(where, axis=1, out=where)
+    found = cells.ravel()[np.maximum(where, 0) + np.arange(0, h * w, w)[:, None]]
+    out: Array = np.where(where >= 0, found, 0).astype(np.uint8)
+    return out
+
+
+def _next_seen(cells: Array) -> Array:
+    """... at or right of each cell."""
+    return _last_seen(cells[:, ::-1])[:, ::-1]
+
+
+def _between(cells: Array) -> Array:
+    """Along every row, background cells between two cells of one colour take it."""
+    left, right = _last_seen(cells), _next_seen(cells)
+    return np.where((cells == 0) & (left == right), left, cells)
+
+
+def connect(g: Grid) -> Grid:
+    """Background cells between two cells of one colour, in a row or a column, take it
+    (rows drawn over columns)."""
+    cells = _cells(g)
+    charge(2 * g.size)
+    across, down = _between(cells), _between(cells.T).T
+    return _made(np.where(across != 0, across, down))
+
+
+def _spread(cells: Array) -> Array:
+    """Along every row, background cells take the colour of the nearest cell to their left,
+    or, with none there, to their right."""
+    left = _last_seen(cells)
+    return np.where(left != 0, left, _next_seen(cells))
+
+
+def rays_h(g: Grid) -> Grid:
+    """Every non-background cell's colour runs along its row, over the background (a row
+    with several colours: each cell's run reaches the next cell)."""
+    return _made(_spread(_cells(g)))
+
+
+def rays_v(g: Grid) -> Grid:
+    """... along its column."""
+    return _made(_spread(_cells(g).T).T)
+
+
+def extend_right(g: Grid) -> Grid:
+    """Every non-background cell's colour runs right until a non-background cell or the
+    border."""
+    return _made(_last_seen(_cells(g)))
+
+
+def extend_left(g: Grid) -> Grid:
+    return _made(_next_seen(_cells(g)))
+
+
+def extend_down(g: Grid) -> Grid:
+    return _made(_last_seen(_cells(g).T).T)
+
+
+def extend_up(g: Grid) -> Grid:
+    return _made(_next_seen(_cells(g).T).T)
+
+
+# ---------------------------------------------------------------- neighbourhoods
+
+
+def _ring(moves: tuple[tuple[int, int], ...], c: int, g: Grid) -> Grid:
+    cells = _cells(g)
+    charge(int(cells.size))
+    near = _next_to(cells != 0, moves) & (cells == 0)
+    return _made(np.where(near, c, cells).astype(np.uint8))
+
+
+def halo4(c: int, g: Grid) -> Grid:
+    """Background cells beside (above, below, left, right of) a non-background one take the
+    colour."""
+    return _ring(_SIDES, c, g)
+
+
+def halo_diagonal(c: int, g: Grid) -> Grid:
+    """Background cells diagonal to a non-background one take the colour."""
+    return _ring(_CORNERS, c, g)
+
+
+# ---------------------------------------------------------------- patterns
+
+
+def fractal(g: Grid) -> Grid:
+    """Every non-background cell becomes a copy of the whole grid, every background cell a
+    background block of its size."""
+    h, w = g.shape
+    if h * h > MAX_SIDE or w * w > MAX_SIDE:
+        raise EvalError(f"a {h}x{w} grid made of copies of itself is larger than {MAX_SIDE} a side")
+    cells = _cells(g)
+    return _made(np.kron((cells != 0).astype(np.uint8), cells))
+
+
+def _agrees(cells: Array, dr: int, dc: int) -> bool:
+    """Do the grid's non-background cells agree with their copies ``dr`` rows down and
+    ``dc`` columns right (``dc`` may be negative), where both are non-background?"""
+    h, w = cells.shape
+    if dc >= 0:
+        x, y = cells[dr:, dc:], cells[:h - dr, :w - dc]
+    else:
+        x, y = cells[dr:, :w + dc], cells[:h - dr, -dc:]
+    return bool(np.all((x == y) | (x == 0) | (y == 0)))
+
+
+def _lattices(cells: Array) -> list[tuple[int, int, int]]:
+    """Repeating tilings the grid's cells might follow, smallest first: a tile of ``p`` rows
+    and ``q`` columns (``s`` = 0), or diagonal stripes (``q`` = 1, each column the one to its
+    left shifted ``s`` rows up). Only translations its non-background cells agree with, and
+    tiles that repeat at least twice along the rows or the columns."""
+    h, w = cells.shape
+    rows = [p for p in range(1, h // 2 + 1) if _agrees(cells, p, 0)] + [h]
+    cols = [q for q in range(1, w // 2 + 1) if _agrees(cells, 0, q)] + [w]
+    found = [(p, q, 0) for p in rows for q in cols if p * q < h * w]
+    found += [(p, 1, s) for p in rows if p < h and w > 1 for s in range(1, p)
+              if _agrees(cells, p - s, 1)]
+    return sorted(found, key=lambda pqs: (pqs[0] * pqs[1], pqs))
+
+
+@lru_cache(maxsize=4096)
+def _period(g: Grid) -> Array | None:
+    """The grid completed by its smallest repeating tiling (:func:`_lattices`) that all of
+    its non-background cells agree with and that leaves no cell unknown; None if there is
+    none."""
+    cells = g.cells
+    h, w = cells.shape
+    known = cells != 0
+    n_known = int(known.sum())
+    rows, cols = np.indices((h, w))
+    colour = cells[known]
+    for p, q, s in _lattices(cells):
+        if p * q > n_known:
+            break
+        classes = ((rows + (cols // q) * s) % p) * q + cols % q
+        cls = classes[known]
+        if np.bincount(cls, minlength=p * q).min() == 0:
+            continue  # a cell of the tile is never seen
+        first = np.zeros(p * q, dtype=np.uint8)
+        first[cls] = colour
+        if np.any(first[cls] != colour):
+            continue
+        done: Array = first[classes].astype(np.uint8)
+        return done
+    return None
+
+
+def complete_period(g: Grid) -> Grid:
+    """Background cells take the colour of the grid's repeating pattern: the smallest tiling
+    (rows and columns) that every non-background cell agrees with."""
+    charge(4 * g.size)
+    if g.cells.all():
+        raise EvalError("the grid has no background cell to complete")
+    found = _period(g)
+    if found is None:
+        raise EvalError("no pattern repeats in the grid")
+    return _made(found)
+
+
+# ---------------------------------------------------------------- regions of a grid
+
+
+def under(o: Obj, g: Grid) -> Grid:
+    """The part of the grid under the object's bounding box."""
+    clipped = _clip(o, g.shape)
+    if clipped is None:
+        raise EvalError("the object lies outside the grid")
+    box, _ = clipped
+    return _made(_cells(g)[box])
+
+
+def trim(g: Grid) -> Grid:
+    """The grid without its outermost rows and columns."""
+    h, w = g.shape
+    if h < 3 or w < 3:
+        raise EvalError(f"a {h}x{w} grid has no inside")
+    return _made(_cells(g)[1:-1, 1:-1])
+
+
+def slide_to(a: Obj, b: Obj, g: Grid) -> Grid:
+    """``a`` moved straight towards ``b`` (across the rows or the columns they share) until
+    it touches it, drawn over the background it leaves."""
+    rows_a, rows_b = (a.row, a.row + a.patch.shape[0]), (b.row, b.row + b.patch.shape[0])
+    cols_a, cols_b = (a.col, a.col + a.patch.shape[1]), (b.col, b.col + b.patch.shape[1])
+    share_rows = rows_a[0] < rows_b[1] and rows_b[0] < rows_a[1]
+    share_cols = cols_a[0] < cols_b[1] and cols_b[0] < cols_a[1]
+    if share_rows and share_cols:
+        raise EvalError("the objects' boxes overlap: they already touch")
+    if share_rows:  # side by side: move across
+        dr, dc = 0, (cols_b[0] - cols_a[1] if cols_a[1] <= cols_b[0] else cols_b[1] - cols_a[0])
+    elif share_cols:  # one above the other
+        dr, dc = (rows_b[0] - rows_a[1] if rows_a[1] <= rows_b[0] else rows_b[1] - rows_a[0]), 0
+    else:
+        raise EvalError("the objects share no row or column: no straight way between them")
+    return paint(move(dr, dc, a), erase_object(a, g))

@@ -66,6 +66,7 @@ PRIMITIVES = [
     _op("rare-color", "grid -> color", "the least frequent non-background colour"),
     _op("count-color", "color -> grid -> int", "how many cells have the colour"),
     _op("recolor", "color -> color -> grid -> grid", "cells of the first colour take the second"),
+    _op("swap-colors", "color -> color -> grid -> grid", "the two colours trade places"),
     _op("paint-all", CGG, "every non-background cell takes the colour"),
     _op("keep", CGG, "only the cells of the colour (the rest background)"),
     _op("erase", CGG, "the cells of the colour become background"),
@@ -93,6 +94,24 @@ PRIMITIVES = [
     _op("halo", CGG, "background cells around non-background ones take the colour"),
     _op("symmetrize-h", GG, "background cells take their left-right mirror's colour"),
     _op("symmetrize-v", GG, "background cells take their top-bottom mirror's colour"),
+    # lines and rays
+    _op("connect", GG, "background cells between two cells of one colour in a row or column "
+        "take it"),
+    _op("rays-h", GG, "every cell's colour runs along its row (up to the next cell)"),
+    _op("rays-v", GG, "every cell's colour runs along its column"),
+    _op("extend-down", GG, "every cell's colour runs down until a cell or the border"),
+    _op("extend-up", GG, "... up"),
+    _op("extend-left", GG, "... left"),
+    _op("extend-right", GG, "... right"),
+    _op("halo4", CGG, "background cells beside (not diagonal to) a non-background one take "
+        "the colour"),
+    _op("halo-diagonal", CGG, "background cells diagonal to a non-background one take the "
+        "colour"),
+    # patterns and regions
+    _op("fractal", GG, "every non-background cell becomes a copy of the grid"),
+    _op("complete-period", GG, "background cells take the colour of the grid's repeating "
+        "pattern"),
+    _op("trim", GG, "without the outermost rows and columns"),
     # objects
     _op("objects", "grid -> list(object)", "one-colour 4-connected objects, reading order"),
     _op("objects8", "grid -> list(object)", "one-colour 8-connected objects"),
@@ -111,4 +130,7 @@ PRIMITIVES = [
     _op("paint", "object -> grid -> grid", "the object drawn on the grid where it sits"),
     _op("paint-all-objects", "list(object) -> grid -> grid", "every object drawn on the grid"),
     _op("erase-object", "object -> grid -> grid", "the object's cells become background"),
+    _op("under", "object -> grid -> grid", "the part of the grid under the object's box"),
+    _op("slide-to", "object -> object -> grid -> grid",
+        "the first object moved straight towards the second until they touch"),
 ]

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 # The compose searcher is opt-in (searcher="compose"): on ARC it solved fewer tasks (measured).
 DEFAULT_SEARCHER = EnumerativeSearcher.name
 
+
 def base_grammar() -> Grammar:
     """The grammar of a new library: the base primitives, all equally likely."""
     return Grammar.uniform(primitive_set("base"))
@@ -87,8 +88,8 @@ def solve_many(tasks: Sequence[Task], library: Library | str | None = None, *,
     ``library``, the default, or ``recognition``); ``grammar`` overrides it with one grammar,
     ``grammars`` with one per task. ``options`` configure the searcher (for the enumerative
     one, fields of :class:`~hortus.search.EnumeratorConfig`, and ``cfg``, a dict of fields of
-    :class:`~hortus.prior.cfg.CFGConfig`: ``{"cfg": {"grow_types": 2}}``; the default, the
-    compose searcher, takes those and its own, :class:`~hortus.search.ComposeConfig`: it is
+    :class:`~hortus.prior.cfg.CFGConfig`: ``{"cfg": {"grow_types": 2}}``; the compose
+    searcher, opt-in, takes those and its own, :class:`~hortus.search.ComposeConfig`: it is
     the enumerative searcher for output types that do not grade distances).
     """
     if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not (

@@ -17,7 +17,7 @@ import statistics
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from rich.console import Console
 from rich.markup import escape
@@ -36,6 +36,9 @@ from hortus.search.ambiguity import RANKINGS
 from hortus.solving import solve_many
 from hortus.tasks import bundled
 from hortus.tasks.task import Task
+
+if TYPE_CHECKING:
+    from hortus.library import Library
 
 CURVE = (0.1, 0.3, 1.0, 3.0, 10.0, 30.0, 60.0)
 
@@ -143,16 +146,19 @@ def run_lists(timeout: float, jobs: int | None, grammar: str, train: int | None,
     return report
 
 
-def search_all(tasks: list[Task], g: Grammar, timeout: float, jobs: int | None,
+def search_all(tasks: list[Task], g: Grammar | None, timeout: float, jobs: int | None,
                options: dict[str, Any], label: str, progress: Console | None,
-               top_k: int = 1) -> list[SearchResult]:
-    """Search every task with ``g`` behind a progress bar (on ``progress``, a terminal)."""
+               top_k: int = 1, library: Library | None = None, prior: str | None = None
+               ) -> list[SearchResult]:
+    """Search every task with ``g`` (or ``library``'s ``prior`` when ``g`` is None) behind a
+    progress bar (on ``progress``, a terminal); nothing is recorded."""
     with Progress("[progress.description]{task.description}", BarColumn(),
                   MofNCompleteColumn(), TimeElapsedColumn(), console=progress,
                   transient=True, disable=progress is None or not progress.is_terminal) as bar:
         job = bar.add_task(label, total=len(tasks))
-        return solve_many(tasks, None, grammar=g, timeout=timeout, jobs=jobs, top_k=top_k,
-                          options=options, on_result=lambda i, r: bar.update(job, advance=1))
+        return solve_many(tasks, library, grammar=g, timeout=timeout, jobs=jobs, top_k=top_k,
+                          options=options, prior=prior, record=False,
+                          on_result=lambda i, r: bar.update(job, advance=1))
 
 
 def _tasks(suite: Suite, limit: int | None, names: list[str] | None) -> list[Task]:

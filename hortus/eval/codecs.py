@@ -94,6 +94,11 @@ class Codec:
         turns each of run-time ``values`` into its target (a grid's colour map), or None."""
         return None
 
+    def summary(self, v: Any, t: TCon) -> list[int] | None:
+        """A few small ints that describe run-time ``v`` for the recognition model (a grid:
+        its size, colours, objects, symmetries), or None: ``v`` has no features of its own."""
+        return None
+
     def sample(self, t: TCon, seeds: Seeds, rng: random.Random) -> Any:
         """A new run-time value of ground type ``t``, like the task's (``seeds``); by default
         one of the values of ``t`` the task holds."""

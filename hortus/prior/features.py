@@ -13,6 +13,8 @@ request type, as a flat sequence of structural markers and atoms::
   own token, other characters share one); a ``str`` is ``STR_OPEN`` codes ``STR_CLOSE``;
 * lists, pairs, sets, dicts and graphs are their elements between their own open/close markers
   (set elements sorted, dict entries as ``key value`` pairs, graphs as their edges);
+* a value of a domain's type is written as its codec's summary (:meth:`Codec.summary`), a
+  list of small ints: a grid as its size, colour counts, objects and symmetries;
 * each input and the output get an equal share of ``max_tokens``; a value cut short ends with
   ``TRUNC``, so the output is never crowded out by a long input.
 
@@ -27,6 +29,7 @@ from abc import ABC, abstractmethod
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from hortus.eval import codecs
 from hortus.lang.runtime import Graph, HDict
 from hortus.lang.types import TCon, Type
 
@@ -122,10 +125,16 @@ class GenericFeatures(FeatureExtractor):
         else:  # a type variable or an unknown element type: go by the value itself
             name, args = _kind(v), ()
         writer = _WRITERS.get(name)
-        if writer is None:
+        if writer is not None:
+            writer(self, v, args, seq, limit)
+            return
+        summary = None
+        if isinstance(t, TCon) and (codec := codecs.codec(name)) is not None:
+            summary = codec.summary(v, t)
+        if summary is None:
             seq.append(MARKER["UNKNOWN"])
         else:
-            writer(self, v, args, seq, limit)
+            self._elements(summary, _INT, seq, limit, "LIST_OPEN", "LIST_CLOSE")
 
     def _int(self, v: Any, args: tuple[Type, ...], seq: list[int], limit: int) -> None:
         if not isinstance(v, int) or isinstance(v, bool):
@@ -208,6 +217,7 @@ _WRITERS: dict[str, _Writer] = {
     "graph": GenericFeatures._graph,
 }
 _ANY = TCon("?")  # element type unknown: each value is written by its Python kind
+_INT = TCon("int")
 
 
 def _kind(v: Any) -> str:

@@ -531,7 +531,13 @@ def bundled(name: str) -> list[Task]:
     if name not in sets:
         known = ", ".join(repr(k) for k in sorted(sets))
         raise TaskError(f"no bundled task set {name!r}; known: {known}")
-    package, file = sets[name]
+    spec = sets[name]
+    if isinstance(spec, str):  # a loader of the domain's own
+        from hortus.domains import resolve
+
+        tasks: list[Task] = resolve(spec)()
+        return tasks
+    package, file = spec
     ref = resources.files(package).joinpath(*file.split("/"))
     return parse_tasks(ref.read_text(encoding="utf-8"), file.split("/")[-1])
 

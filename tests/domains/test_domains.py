@@ -82,7 +82,8 @@ def test_the_built_in_domains_and_the_defaults() -> None:
     assert registry.parse_names("text, lists") == ("lists", "text")  # registry order
     with pytest.raises(registry.DomainError, match="no domain named 'nope'; known: lists"):
         registry.parse_names("lists,nope")
-    assert set(registry.task_sets()) == {"lists", "hortus-lists"}
+    assert set(registry.task_sets()) == {"lists", "hortus-lists", "arc-training",
+                                         "arc-evaluation"}
 
 
 def test_a_domain_codec_converts_its_types() -> None:

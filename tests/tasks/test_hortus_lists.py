@@ -20,7 +20,9 @@ def tasks() -> list[Task]:
 
 
 def test_the_bundled_file_is_what_the_generator_writes() -> None:
-    package, file = task_sets()["hortus-lists"]
+    spec = task_sets()["hortus-lists"]
+    assert isinstance(spec, tuple)
+    package, file = spec
     shipped = resources.files(package).joinpath(*file.split("/"))
     assert shipped.read_text(encoding="utf-8") == render(), (
         "run `python -m hortus.tasks.hortus_lists` after changing the task definitions")

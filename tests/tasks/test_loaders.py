@@ -160,7 +160,8 @@ def test_bundled_lists_are_dreamcoders_217_tasks() -> None:
 
 
 def test_bundled_unknown_name_lists_the_known_ones() -> None:
-    with pytest.raises(TaskError, match=r"'nope'.*known: 'hortus-lists', 'lists'"):
+    with pytest.raises(TaskError, match=r"'nope'.*known: 'arc-evaluation', 'arc-training', "
+                                         r"'hortus-lists', 'lists'"):
         bundled("nope")
 
 

@@ -120,7 +120,9 @@ def test_float_skeletons_are_screened_for_a_gradient_and_up_to_the_heads_affine_
     assert latent_type(parse_type("list(tensor(4))"), HEAD) == parse_type("list(float)")
     searcher = HybridSearcher(HybridConfig(candidates=8))
     sample = task_examples(task)[:40]
-    kept, _ = searcher._float_candidates(task, grammar(), holes, sample, SearchBudget(8), 8)
+    # screening gets a quarter of the budget: generous, so that a loaded machine (the other
+    # test worker training a network) still screens all 8 before time runs out
+    kept, _ = searcher._float_candidates(task, grammar(), holes, sample, SearchBudget(40), 8)
     shown = [str(p).replace("??n0[tensor(4) -> float]", "h") for p, _ in kept]
     assert shown[0] == "(lambda (lambda (+. (h $0) (h $1))))"
     # the head absorbs a sign, a factor and an offset: one of each family is trained

@@ -18,5 +18,7 @@ DOMAIN = Domain(
     codecs=CODECS,
     readers=("hortus.domains.arc.data:read_arc",),
     tailor="hortus.domains.arc.prior:for_task",
+    task_sets={"arc-training": "hortus.domains.arc.data:training",
+               "arc-evaluation": "hortus.domains.arc.data:evaluation"},
     default=False,
 )

@@ -69,6 +69,11 @@ class GridCodec(Codec):
     def charge(self, v: Any, t: TCon) -> None:
         charge(v.size)
 
+    def summary(self, v: Any, t: TCon) -> list[int] | None:
+        from hortus.domains.arc.features import features
+
+        return features(v)
+
     def claim(self, v: Any) -> Type | None:
         return GRID if _ours(v, "Grid") else None
 

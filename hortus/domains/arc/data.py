@@ -113,3 +113,13 @@ def load_split(split: str, limit: int | None = None) -> list[Task]:
     tasks = _arc_agi_1()[SPLITS[split]]
     ids = sorted(tasks)[:limit]
     return [arc_task(i, {"train": tasks[i]["train"], "test": tasks[i]["test"]}) for i in ids]
+
+
+def training() -> list[Task]:
+    """ARC-AGI-1's 400 training tasks: the bundled task set ``arc-training``."""
+    return load_split("training")
+
+
+def evaluation() -> list[Task]:
+    """ARC-AGI-1's 400 evaluation tasks: the bundled task set ``arc-evaluation``."""
+    return load_split("evaluation")

@@ -67,6 +67,8 @@ SOLVED = {
     "178fcbfb": "(lambda (overlay (rays-h (erase red $0)) (rays-v (keep red $0))))",
     "0ca9ddb6": "(lambda (overlay $0 (overlay (halo-diagonal yellow (keep red $0)) "
                 "(halo4 orange (keep blue $0)))))",
+    "3aa6fb7a": "(lambda (map-objects (lambda (halo blue $0)) $0))",  # each L's corner
+    "60b61512": "(lambda (map-objects (lambda (halo orange $0)) $0))",  # each shape's box
 }
 
 
@@ -150,6 +152,13 @@ def test_new_primitives_fail_cleanly() -> None:
     with pytest.raises(EvalError, match="no straight way"):
         run(parse("(lambda (slide-to (car (objects $0)) (last (objects $0)) $0))"),
             [[[1, 0], [0, 2]]], BUDGET)
+    with pytest.raises(EvalError, match="keep each box's size"):
+        run(parse("(lambda (map-objects (lambda (upscale 2 $0)) $0))"), [[[1, 0], [0, 0]]],
+            BUDGET)
+    per_box = parse("(lambda (map-objects (lambda (downscale 3 (fractal $0))) $0))")
+    assert run(per_box, [[[1] * 3] * 3], BUDGET) == [[1] * 3] * 3
+    with pytest.raises(BudgetExceeded):  # the function's work is charged to the program
+        run(per_box, [[[1] * 3] * 3], Budget(steps=50, time=5.0))
 
 
 @pytest.mark.parametrize("task_id", sorted(SOLVED))

@@ -133,4 +133,6 @@ PRIMITIVES = [
     _op("under", "object -> grid -> grid", "the part of the grid under the object's box"),
     _op("slide-to", "object -> object -> grid -> grid",
         "the first object moved straight towards the second until they touch"),
+    _op("map-objects", "(grid -> grid) -> grid -> grid",
+        "each shape's bounding box replaced by the function of it (same size)"),
 ]

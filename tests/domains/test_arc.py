@@ -15,6 +15,7 @@ pytest.importorskip("numpy")
 pytest.importorskip("scipy")
 
 from hortus.domains.arc.data import load_split, read_arc
+from hortus.domains.arc.primitives import PRIMITIVES
 from hortus.eval.budget import Budget
 from hortus.eval.interpreter import run
 from hortus.eval.predict import attempts, pairs_to_predict, solved, submission
@@ -380,3 +381,30 @@ def test_a_search_without_a_fit_answers_its_nearest_program() -> None:
     lists = Task.from_examples([([1, 2], [9])], name="hard")  # lists: no graded distance
     assert EnumerativeSearcher().search(lists, grammar, SearchBudget(
         timeout=1.0, max_programs=500)).guess is None
+
+
+_TYPES = {p.name: str(p.tp) for p in PRIMITIVES}
+_GRID_OPS = sorted(n for n, t in _TYPES.items() if t in ("grid -> grid", "color -> grid -> grid"))
+_small_grids = st.integers(1, 7).flatmap(lambda h: st.integers(1, 7).flatmap(
+    lambda w: st.lists(st.lists(st.integers(0, 9), min_size=w, max_size=w),
+                       min_size=h, max_size=h)))
+
+
+@settings(max_examples=120, deadline=None)
+@given(grid=_small_grids, op=st.sampled_from(_GRID_OPS), whole=st.booleans())
+def test_grid_operations_give_a_grid_or_fail_cleanly(grid: Any, op: str, whole: bool) -> None:
+    """Every grid -> grid primitive, alone or per object (map-objects), on any small grid:
+    a valid grid back, or an EvalError of the primitive's own (the interpreter wraps any
+    other exception as ``"KindError: ..."``)."""
+    call = f"({op} red $0)" if _TYPES[op].startswith("color") else f"({op} $0)"
+    text = f"(lambda {call})" if whole else f"(lambda (map-objects (lambda {call}) $0))"
+    try:
+        out = run(parse(text), [grid], BUDGET)
+    except EvalError as e:  # (BudgetExceeded is one) a message of its own, not a wrapped crash
+        assert not str(e).split(":")[0].endswith("Error"), f"{text} on {grid}: {e}"
+        return
+    assert isinstance(out, list) and out and all(len(row) == len(out[0]) for row in out)
+    assert all(0 <= c <= 9 for row in out for c in row)
+    if not whole:
+        assert len(out) == len(grid) and len(out[0]) == len(grid[0])
+

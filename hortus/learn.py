@@ -247,17 +247,26 @@ class Learner:
             taken = set(grammar.namespace()) | {r.name for r in self.library.routines()}
             compression = StitchCompressor(self.config.new_routines, self.config.max_arity
                                            ).compress(corpus, names, taken)
-            rewritten = compression.rewritten
             stats.update(compression.stats)
-            for a in compression.abstractions:
-                new.append(NewRoutine(a.routine, a.routine.name or a.uid, 0.0, {
+            # A routine the library already has (an earlier run's, its body built from
+            # primitives again by this run's searches) is found again, not added again: the
+            # programs and the new routines' bodies call the library's copy.
+            known = {p.program for p in grammar.productions if isinstance(p.program, Routine)}
+            fresh = [a for a in compression.abstractions if a.routine not in known]
+            stats["found_again"] = [show(a.routine.body) for a in compression.abstractions
+                                    if a.routine in known]
+            added = []
+            for a in fresh:
+                routine = Routine(_named(a.routine.body, grammar), a.routine.name)
+                added.append(Production(routine, a.type))
+                new.append(NewRoutine(routine, routine.name or a.uid, 0.0, {
                     "iteration": i, "run": self.run_id, "uid": a.uid, "uses": a.uses,
                     "tasks": list(a.tasks)}))
-                learned.append({"name": a.routine.name, "type": str(a.type), "uses": a.uses,
-                                "body": show(a.routine.body, names=True)})
-            grammar = Grammar((*grammar.productions,
-                               *(Production(a.routine, a.type) for a in compression.abstractions)),
-                              grammar.log_variable, grammar.bigram)
+                learned.append({"name": routine.name, "type": str(a.type), "uses": a.uses,
+                                "body": show(routine.body, names=True)})
+            grammar = Grammar((*grammar.productions, *added), grammar.log_variable,
+                              grammar.bigram)
+            rewritten = [_named(p, grammar) for p in compression.rewritten]
         fitted = fit(grammar, [(req, p) for (req, _), p in zip(corpus, rewritten, strict=True)])
         invented = sum(isinstance(p.program, Routine) for p in fitted.productions)
         stats.update({

@@ -140,3 +140,29 @@ def test_resume_without_a_run_is_a_clear_error(tmp_path: Path) -> None:
 def test_config_checks() -> None:
     with pytest.raises(ValueError, match="prior"):
         replace(CONFIG, prior="oracle")
+
+
+
+def test_a_routine_found_again_by_a_later_run_is_kept_once(tmp_path: Path) -> None:
+    """A later run's searches may build a routine's body from primitives again, and its
+    abstraction then finds that routine anew: the run goes on, using the library's copy."""
+    from hortus.lang.parse import parse
+    from hortus.search import SearchResult
+    from hortus.search._base import Candidate
+
+    found = {f"add-k with k={k}": f"(lambda (map (lambda (+ $0 {k})) $0))" for k in (1, 2, 3)}
+    solved = [t for t in tasks() if t.name in found]
+    runs = []
+    with Library.open(tmp_path / "lib.db") as lib:
+        for _ in range(2):
+            learner = Learner.start(lib, solved, replace(CONFIG, iterations=1, test_split=0.0))
+            for t in solved:  # the same primitive-only solutions in both runs
+                lib.add_result(learner.run_id, t, SearchResult(
+                    t.name, [Candidate(parse(found[t.name]), -10.0, 0.1, 1)], 1, 0.1, None))
+            runs.append(learner._abstraction(0))
+        first = {r["body"] for r in runs[0]["new_routines"]}
+        assert first and not runs[1]["new_routines"]  # found again, not added again
+        assert runs[1]["found_again"]
+        bodies = [r.body for r in lib.routines() if r.kind == "invented"]
+        assert len(bodies) == len(set(bodies)) == len(first)
+        assert runs[1]["corpus"] == runs[0]["corpus"]  # rewritten with the library's routine

@@ -77,9 +77,9 @@ def test_a_library_learned_on_arc_searches_beside_the_base_library(tmp_path: Pat
         assert lib.get_blob(MODEL_BLOB) is not None  # grid features trained a model
         weights = {p.key: p.logweight for p in lib.grammar().productions}
         assert weights["flip-h"] > weights["rays-v"]  # solutions used it, none the other
-    report = run_arc("training", 3.0, 1, url, None, tmp_path, console=None,
+    report = run_arc("training", 10.0, 1, url, None, tmp_path, console=None,
                      names=["3c9b0459", "c9e6f938"])
     assert report["prior"] == "recognition" and report["library"] == url
     assert report["solved"] == 2 and report["base"]["solved"] == 2
     assert all(row["base"]["solved"] for row in report["tasks"])
-    assert (tmp_path / "arc-training-3s-library-selected.json").exists()
+    assert (tmp_path / "arc-training-10s-library-selected.json").exists()

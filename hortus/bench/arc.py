@@ -74,11 +74,10 @@ def run_arc(split: str, timeout: float, jobs: int | None, library: str | None,
             raise ValueError(f"ARC-AGI-1 {split} has no task {', '.join(missing)}")
         tasks = [t for t in tasks if t.name in names]
     options = options or {}
-    base_grammar = arc_grammar(None)
     prior = "uniform"
     start = time.perf_counter()
     if library is None:
-        results = search_all(tasks, base_grammar, timeout, jobs, options, f"ARC {split}",
+        results = search_all(tasks, arc_grammar(None), timeout, jobs, options, f"ARC {split}",
                              progress, top_k=TOP_K)
     else:
         with open_arc(library) as lib:
@@ -92,7 +91,7 @@ def run_arc(split: str, timeout: float, jobs: int | None, library: str | None,
                **_summary(rows, time.perf_counter() - start)}
     if library is not None and base:
         start = time.perf_counter()
-        base_results = search_all(tasks, base_grammar, timeout, jobs, options,
+        base_results = search_all(tasks, arc_grammar(None), timeout, jobs, options,
                                   f"ARC {split}, base library", progress, top_k=TOP_K)
         base_rows = [_row(t, r) for t, r in zip(tasks, base_results, strict=True)]
         summary["base"] = _summary(base_rows, time.perf_counter() - start)

@@ -396,12 +396,10 @@ def map_objects(f: Callable[[Grid], Any], g: Grid) -> Grid:
     """Each shape's bounding box (8-connected, any non-background colours), cut out as a grid,
     replaced by ``f`` of it; a result of another size is an error. Boxes are read from ``g``
     and written in reading order, so a later box overwrites where two overlap."""
-    from scipy import ndimage
-
     cells = _cells(g)
-    labels, _ = ndimage.label(cells != 0, structure=_EIGHT)
-    boxes = sorted((b for b in ndimage.find_objects(labels) if b is not None),
-                   key=lambda b: (b[0].start, b[1].start))
+    shapes = _components(g, diagonal=True, by_color=False)  # in reading order
+    boxes = [(slice(o.row, o.row + o.patch.shape[0]), slice(o.col, o.col + o.patch.shape[1]))
+             for o in shapes]
     charge(len(boxes))
     out = np.array(cells)
     for box in boxes:

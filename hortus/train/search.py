@@ -387,6 +387,15 @@ def _evidence(program: Program, holes: list[str], sample: list[Example], classes
     return total
 
 
+def _screened(start: float, budget: SearchBudget, kept: bool) -> bool:
+    """Whether screening skeletons, begun at ``start``, is over: after a quarter of the
+    budget once a skeleton is kept, after half of it when none is yet. Making proposals may
+    take longer than its share on a loaded machine; screening then still gets the time to keep
+    one (the first consistent skeleton is usually among the first few looked at)."""
+    spent = time.perf_counter() - start
+    return spent > budget.timeout * (0.25 if kept else 0.5)
+
+
 def _consistent(program: Program, holes: list[str], sample: list[Example], classes: int,
                 share: float) -> bool:
     """Can ``program`` explain at least ``share`` of the sample? Stops at the first
@@ -664,13 +673,12 @@ class HybridSearcher(Searcher):
         kept: list[tuple[Program, float]] = []
         seen: set[tuple[Any, ...]] = set()
         looked = 0
-        screen_until = start + budget.timeout * 0.25
         proposals = self._proposals(task, grammar, holes, sample, budget, INT)
         known = all(h.name in self.modules for h in holes)
         pool = cap if known else cap * cfg_.pool
         for program, logp in proposals:
             looked += 1
-            if len(kept) >= pool or time.perf_counter() > screen_until:
+            if len(kept) >= pool or _screened(start, budget, bool(kept)):
                 break
             if not any(isinstance(n, Hole) for n in program.walk()):
                 continue
@@ -720,14 +728,14 @@ class HybridSearcher(Searcher):
 
         cfg_ = self.config
         names = [h.name for h in holes if h.name]
-        until = time.perf_counter() + budget.timeout * 0.25
+        start = time.perf_counter()
         proposals = self._proposals(task, grammar, holes, sample, budget, FLOAT)
         kept: list[tuple[Program, float]] = []
         seen: set[tuple[Any, ...]] = set()
         looked = 0
         for program, logp in proposals:
             looked += 1
-            if len(kept) >= cap or time.perf_counter() > until:
+            if len(kept) >= cap or _screened(start, budget, bool(kept)):
                 break
             if not any(isinstance(n, Hole) for n in program.walk()):
                 continue

@@ -423,7 +423,7 @@ class Learner:
         best: dict[str, Program] = {}
         for s in self.library.solutions():
             if s.run_id == self.run_id and s.rank == 1 and s.task in train and s.task not in best:
-                best[s.task] = _named(parse(s.program, namespace), grammar)
+                best[s.task] = _named(_searched(parse(s.program, namespace)), grammar)
         names = sorted(best)
         return [(train[n].request, best[n]) for n in names], names
 
@@ -464,6 +464,30 @@ def _named(program: Program, grammar: Grammar) -> Program:
         return q
 
     return go(program)
+
+
+def _searched(program: Program) -> Program:
+    """``program`` without the steps deduced from its task's examples (calls of a domain's
+    deduced primitives, :attr:`hortus.domains.Domain.deduced`, each replaced by the value it
+    changes, its last argument): what the search found, for abstraction and the prior."""
+    from hortus.domains import deduced_names
+    from hortus.lang.program import Apply, Lambda, Primitive, spine
+    from hortus.lang.types import arguments
+
+    deduced = deduced_names()
+
+    def go(q: Program) -> Program:
+        if isinstance(q, Apply):
+            head, args = spine(q)
+            if (isinstance(head, Primitive) and head.name in deduced
+                    and len(args) == len(arguments(head.tp))):
+                return go(args[-1])
+            return Apply(go(q.f), go(q.x))
+        if isinstance(q, Lambda):
+            return Lambda(go(q.body))
+        return q
+
+    return go(program) if deduced else program
 
 
 def _recorded(s: Any) -> SearchResult:

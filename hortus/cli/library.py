@@ -82,7 +82,7 @@ def domains_list(json_out: JsonOpt = False) -> None:
     from hortus.domains import domains
 
     rows: list[dict[str, Any]] = [{"name": d.name, "default": d.default, "summary": d.summary,
-                                   "primitives": sum(len(t) for t in d.primitive_tables()),
+                                   "primitives": sum(map(len, d.primitive_tables(False))),
                                    "types": [c.name for c in d.codecs],
                                    "task_sets": sorted(d.task_sets)}
                                   for d in domains().values()]

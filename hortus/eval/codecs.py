@@ -88,10 +88,12 @@ class Codec:
     # every new program of the task's output type (the cost is the codec's to keep low)
     closes: ClassVar[bool] = False
 
-    def close(self, values: tuple[Any, ...], targets: tuple[Any, ...], t: TCon
+    def close(self, values: tuple[Any, ...], targets: tuple[Any, ...], t: TCon, rank: int
               ) -> Program | None:
         """A last step deduced from the examples: a closed program of type ``t -> t`` that
-        turns each of run-time ``values`` into its target (a grid's colour map), or None."""
+        turns each of run-time ``values`` into its target (a grid's colour map), or None.
+        ``rank``: how many programs of type ``t`` the search offered before this one (they
+        come cheapest first), so that a costly deduction can be kept for the first few."""
         return None
 
     def summary(self, v: Any, t: TCon) -> list[int] | None:

@@ -48,6 +48,8 @@ class EnumeratorConfig:
     leave_one_out: bool = True  # tell which examples the fit hinges on (result.fragile)
     fragile_explore: float = 2.0  # explore this much further when the fit hinges on an example
     guesses: int = 2  # no fit: the programs nearest the outputs returned (graded outputs only)
+    deduce: bool = True  # fits by a last step the output codec deduces (grids: colour maps,
+    # per-cell rules); off, every fit is searched for
     cfg: CFGConfig = field(default_factory=CFGConfig)
 
 
@@ -105,7 +107,7 @@ class EnumerativeSearcher(Searcher):
 
         en.on_solution = record
         nearest = _Nearest.of(task, target, config.guesses)
-        closing = _Closing.of(task, target, grammar)
+        closing = _Closing.of(task, target, grammar) if config.deduce else None
         hooks = [h.see for h in (nearest, closing) if h is not None]
         if hooks:
             def seen(prog: Prog, vals: tuple[Any, ...]) -> None:
@@ -307,6 +309,7 @@ class _Closing:
                  ) -> None:
         self.codec, self.tp, self.target, self.node_cost = codec, tp, target, node_cost
         self.on_fit: Callable[[Prog, Program, float], None] | None = None
+        self.offered = 0  # programs whose values were offered to the codec
 
     @classmethod
     def of(cls, task: Task, target: tuple[Any, ...], grammar: Grammar) -> _Closing | None:
@@ -321,7 +324,8 @@ class _Closing:
     def see(self, prog: Prog, vals: tuple[Any, ...], tried: int) -> None:
         if any(v is ERR for v in vals):
             return
-        step = self.codec.close(vals, self.target, self.tp)
+        step = self.codec.close(vals, self.target, self.tp, self.offered)
+        self.offered += 1
         if step is not None and self.on_fit is not None:
             self.on_fit(prog, step, -self.node_cost * (step.size() - 1))
 

@@ -15,6 +15,7 @@ DOMAIN = Domain(
     name="arc",
     summary="ARC grids: colours, objects, symmetries, scaling, gravity, fills",
     primitives=("hortus.domains.arc.primitives",),
+    deduced=("hortus.domains.arc.rules",),
     codecs=CODECS,
     readers=("hortus.domains.arc.data:read_arc",),
     tailor="hortus.domains.arc.prior:for_task",

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 
 GRID, COLOR, OBJECT = TCon("grid"), TCon("color"), TCon("object")
 _VALUES = "hortus.domains.arc.values"
+CELL_RULES = 40  # programs of a grid task whose outputs are offered per-cell rules
 
 
 def _invalid(e: ValueError) -> Exception:
@@ -39,12 +40,17 @@ class GridCodec(Codec):
     graded = True
     closes = True
 
-    def close(self, values: tuple[Any, ...], targets: tuple[Any, ...], t: TCon
+    def close(self, values: tuple[Any, ...], targets: tuple[Any, ...], t: TCon, rank: int
               ) -> Program | None:
-        """The colour map that turns every value into its target, as recolourings."""
-        from hortus.domains.arc.deduce import color_map
+        """The colour map that turns every value into its target, as recolourings; for the
+        first :data:`CELL_RULES` programs, else the per-cell rule that does (milliseconds
+        each)."""
+        from hortus.domains.arc.deduce import cell_rule, color_map
 
-        return color_map(values, targets)
+        step = color_map(values, targets)
+        if step is None and rank < CELL_RULES:
+            step = cell_rule(values, targets)
+        return step
 
     def distance(self, a: Any, b: Any, t: TCon) -> float:
         """The share of cells that differ; 1 when the shapes do."""

@@ -3,6 +3,8 @@
 A program whose outputs are the examples' outputs up to a consistent renaming of colours is
 closed by that colour map, written as recolourings (and swaps, for colours that trade places)
 so that the program stays a program of the language, readable and runnable on new grids.
+One whose outputs become the examples' cell by cell, by a rule on each cell's colour and
+features (:mod:`.rules`), is closed by that rule, written as ``when-cell`` steps.
 """
 
 from __future__ import annotations
@@ -56,4 +58,22 @@ def recolorings(changed: dict[int, int]) -> Program:
     text = "$0"
     for op, a, b in steps:
         text = f"({op} {COLOR_NAMES[a]} {COLOR_NAMES[b]} {text})"
+    return parse(f"(lambda {text})")
+
+
+def cell_rule(values: tuple[Any, ...], targets: tuple[Any, ...]) -> Program | None:
+    """``(lambda ...)`` recolouring the cells of each of ``values`` (grids) by a per-cell rule
+    (:func:`hortus.domains.arc.cells.deduce`) into its target, one ``when-cell`` per changed
+    key, every key read from the value as it was; else None."""
+    from hortus.domains.arc.cells import deduce
+    from hortus.domains.arc.rules import FEATURES
+
+    found = deduce(values, targets)
+    if found is None:
+        return None
+    f, g, table = found
+    text = "$0"
+    for (c, a, b), d in sorted(table.items(), reverse=True):
+        text = (f"(when-cell {FEATURES[f]} {a} {FEATURES[g]} {b} {COLOR_NAMES[c]} "
+                f"{COLOR_NAMES[d]} $0 {text})")
     return parse(f"(lambda {text})")

@@ -107,7 +107,8 @@ def domain_set(domains: tuple[str, ...]) -> tuple[str, ...]:
     from hortus.domains import primitives
 
     literals = tuple(str(i) for i in range(6))
-    return tuple(p.name for p in primitives(domains) if p.name not in ("true", "false")) \
+    return tuple(p.name for p in primitives(domains, deduced=False)
+                 if p.name not in ("true", "false")) \
         + literals
 
 

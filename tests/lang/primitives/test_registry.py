@@ -25,7 +25,7 @@ def test_every_table_of_the_core_and_the_domains_declares_its_primitives() -> No
     from hortus.domains import CORE, domains
 
     modules = [*(f"hortus.lang.primitives.{m}" for m in CORE),
-               *(m for d in domains().values() for m in d.primitives)]
+               *(m for d in domains().values() for m in (*d.primitives, *d.deduced))]
     table = builtins()
     for name in modules:
         module = importlib.import_module(name)

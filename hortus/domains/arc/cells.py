@@ -1,0 +1,182 @@
+"""The cell features of :mod:`.rules` on numpy arrays, ``when-cell``, and rule deduction.
+
+:func:`features` computes every feature of every cell of a grid at once (one int16 array of
+shape ``(len(FEATURES), h, w)``, cached per grid); :func:`deduce` finds the simplest rule
+(one feature, then two, in :data:`~.rules.FEATURES` order) whose table from (colour,
+features) to new colour is consistent on the examples *and* predicts each example from the
+others (leave one out): a table that only memorises its examples fails that. Measured on
+ARC-AGI-1 training, per-cell rules so checked are right on the test grid 27 times in 29.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from itertools import combinations, pairwise
+from typing import Any
+
+import numpy as np
+
+from hortus.domains.arc.rules import FEATURES
+from hortus.domains.arc.values import Grid
+from hortus.lang.runtime import EvalError, charge
+
+Array = np.ndarray[Any, Any]
+OUTSIDE = 10  # a neighbour past the border; a ray that meets nothing
+NONE = 10
+BIG = 20  # object sizes are capped here
+_INDEX = {name: k for k, name in enumerate(FEATURES)}
+# (row, column) steps of the eight neighbours, in FEATURES order from "above"
+_STEPS = ((-1, 0), (1, 0), (0, -1), (0, 1), (-1, -1), (-1, 1), (1, -1), (1, 1))
+
+
+def _neighbour(cells: Array, dr: int, dc: int) -> Array:
+    """The colour of each cell's neighbour ``(dr, dc)`` away (OUTSIDE past the border)."""
+    h, w = cells.shape
+    out = np.full((h, w), OUTSIDE, dtype=np.int16)
+    if abs(dr) >= h or abs(dc) >= w:
+        return out
+    rows = slice(max(0, -dr), h - max(0, dr))
+    cols = slice(max(0, -dc), w - max(0, dc))
+    src_rows = slice(max(0, dr), h - max(0, -dr))
+    src_cols = slice(max(0, dc), w - max(0, -dc))
+    out[rows, cols] = cells[src_rows, src_cols]
+    return out
+
+
+def _ray_from_left(cells: Array) -> Array:
+    """Each cell's nearest non-background cell to its left, strictly: its colour (NONE)."""
+    h, w = cells.shape
+    cols = np.where(cells != 0, np.arange(w)[None, :], -1)
+    last = np.maximum.accumulate(cols, axis=1)  # the nearest at or left of each cell
+    before = np.full((h, w), -1, dtype=last.dtype)
+    before[:, 1:] = last[:, :-1]
+    picked = np.take_along_axis(cells.astype(np.int16), np.maximum(before, 0), axis=1)
+    return np.where(before >= 0, picked, NONE).astype(np.int16)
+
+
+def _enclosed(cells: Array) -> Array:
+    from scipy import ndimage
+
+    background = cells == 0
+    labels: Array = ndimage.label(background)[0]
+    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
+    inside: Array = background & ~np.isin(labels, border)
+    return inside.astype(np.int16)
+
+
+def _object_size(cells: Array) -> Array:
+    from scipy import ndimage
+
+    labels: Array = ndimage.label(cells != 0, structure=np.ones((3, 3), dtype=bool))[0]
+    sizes = np.bincount(labels.ravel())
+    sizes[0] = 0
+    return np.minimum(sizes[labels], BIG).astype(np.int16)
+
+
+@lru_cache(maxsize=512)
+def features(g: Grid) -> Array:
+    """Every feature of every cell of ``g``: int16, shape ``(len(FEATURES), h, w)``."""
+    cells = g.cells.astype(np.int16)
+    h, w = cells.shape
+    out = np.zeros((len(FEATURES), h, w), dtype=np.int16)
+    near = [_neighbour(cells, dr, dc) for dr, dc in _STEPS]
+    filled = [(n != 0) & (n != OUTSIDE) for n in near]
+    out[_INDEX["neighbours4"]] = sum(f.astype(np.int16) for f in filled[:4])
+    out[_INDEX["neighbours8"]] = sum(f.astype(np.int16) for f in filled)
+    bits = [np.where(n == OUTSIDE, 0, 1 << n).astype(np.int16) for n in near]
+    out[_INDEX["colors4"]] = np.bitwise_or.reduce(bits[:4])
+    out[_INDEX["colors8"]] = np.bitwise_or.reduce(bits)
+    first = _INDEX["above"]
+    for k, n in enumerate(near):
+        out[first + k] = n
+    out[_INDEX["ray-left"]] = _ray_from_left(cells)
+    out[_INDEX["ray-right"]] = _ray_from_left(cells[:, ::-1])[:, ::-1]
+    out[_INDEX["ray-up"]] = _ray_from_left(cells.T).T
+    out[_INDEX["ray-down"]] = _ray_from_left(cells[::-1].T).T[::-1]
+    out[_INDEX["row-has"]] = (cells != 0).any(axis=1, keepdims=True)
+    out[_INDEX["col-has"]] = (cells != 0).any(axis=0, keepdims=True)
+    rows, cols = np.indices((h, w))
+    out[_INDEX["row-mod2"]], out[_INDEX["col-mod2"]] = rows % 2, cols % 2
+    out[_INDEX["row-mod3"]], out[_INDEX["col-mod3"]] = rows % 3, cols % 3
+    out[_INDEX["enclosed"]] = _enclosed(cells)
+    out[_INDEX["blob-size"]] = _object_size(cells)
+    out.setflags(write=False)
+    return out
+
+
+def when_cell(f: int, a: int, g: int, b: int, c: int, d: int, src: Grid, dst: Grid) -> Grid:
+    """The cells of ``dst`` where ``src`` has colour ``c``, feature ``f`` equal to ``a`` and
+    feature ``g`` to ``b``, recoloured ``d``."""
+    if src.shape != dst.shape:
+        raise EvalError(f"when-cell: the grids differ in size ({src.shape} and {dst.shape})")
+    charge(4 * src.size)
+    table = features(src)
+    where = (src.cells == c) & (table[f] == a) & (table[g] == b)
+    out = np.array(dst.cells)
+    out[where] = d
+    return Grid(out)
+
+
+# ---------------------------------------------------------------- deduction
+
+# key = colour * SPAN**2 + first feature * SPAN + second feature; features stay below SPAN
+SPAN = 1 << 11
+_PAIRS = [(k, 0) for k in range(1, len(FEATURES))] + list(combinations(range(1, len(FEATURES)),
+                                                                        2))
+Rule = tuple[int, int, dict[tuple[int, int, int], int]]  # features f, g; (c, a, b) -> d
+
+
+def deduce(values: tuple[Grid, ...], targets: tuple[Grid, ...]) -> Rule | None:
+    """The first rule (features ``f``, ``g`` in :data:`_PAIRS` order) whose table turns every
+    value into its target, changes some cell, and predicts each example from the others'
+    table (cells whose key the others never saw keep their colour); None if none does."""
+    if len(values) < 2 or any(v.shape != t.shape for v, t in zip(values, targets,
+                                                                   strict=True)):
+        return None
+    tables = [features(v).reshape(len(FEATURES), -1) for v in values]
+    colours = [v.cells.ravel().astype(np.int64) for v in values]
+    outputs = [t.cells.ravel().astype(np.int64) for t in targets]
+    if all(np.array_equal(c, y) for c, y in zip(colours, outputs, strict=True)):
+        return None
+    every_c, every_y = np.concatenate(colours), np.concatenate(outputs)
+    every = np.concatenate(tables, axis=1).astype(np.int64)
+    if not _consistent(_finest(every, every_c), every_y):
+        return None  # not even all features together decide the new colour
+    for f, g in _PAIRS:
+        keys = (every_c * SPAN + every[f]) * SPAN + every[g]
+        if not _consistent(keys, every_y) or not _loo(keys, every_c, every_y, colours):
+            continue
+        changed = every_c != every_y
+        table: dict[tuple[int, int, int], int] = {}
+        for key, y in zip(keys[changed].tolist(), every_y[changed].tolist(), strict=True):
+            table[(key // SPAN // SPAN, key // SPAN % SPAN, key % SPAN)] = y
+        return f, g, table
+    return None
+
+
+def _finest(every: Array, colours: Array) -> Array:
+    """One int per distinct (colour, all features) of the cells."""
+    rows = np.concatenate([colours[None, :], every], axis=0).T
+    _, codes = np.unique(rows, axis=0, return_inverse=True)
+    return np.asarray(codes).ravel()
+
+
+def _consistent(keys: Array, ys: Array) -> bool:
+    """Does each key go to one colour?"""
+    pairs = np.unique(keys * 16 + ys)
+    return len(np.unique(pairs // 16)) == len(pairs)
+
+
+def _loo(keys: Array, colours: Array, ys: Array, per: list[Array]) -> bool:
+    """Does each example's part follow from the others' table (an unseen key keeping its
+    colour)?"""
+    bounds = np.cumsum([0, *(len(c) for c in per)])
+    for lo, hi in pairwise(bounds.tolist()):
+        mine = np.zeros(len(keys), dtype=bool)
+        mine[lo:hi] = True
+        seen = dict(zip(keys[~mine].tolist(), ys[~mine].tolist(), strict=True))
+        for key, c, y in zip(keys[mine].tolist(), colours[mine].tolist(), ys[mine].tolist(),
+                             strict=True):
+            if seen.get(key, c) != y:
+                return False
+    return True

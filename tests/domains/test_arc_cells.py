@@ -15,7 +15,7 @@ from hortus.bench.arc import arc_grammar  # noqa: E402
 from hortus.domains import deduced_names, tailor  # noqa: E402
 from hortus.domains.arc.cells import features  # noqa: E402
 from hortus.domains.arc.data import load_split  # noqa: E402
-from hortus.domains.arc.deduce import cell_rule  # noqa: E402
+from hortus.domains.arc.deduce import cell_rule, tiling  # noqa: E402
 from hortus.domains.arc.rules import FEATURES, PRIMITIVES  # noqa: E402
 from hortus.domains.arc.values import grid_of  # noqa: E402
 from hortus.eval.interpreter import run  # noqa: E402
@@ -50,6 +50,10 @@ def test_features_of_a_small_grid() -> None:
     enclosed = feature(g, "enclosed")
     assert enclosed[2][2] == 1 and sum(map(sum, enclosed)) == 1
     assert feature(g, "blob-size")[1][1] == 8 and feature(g, "blob-size")[0][0] == 0
+    assert feature(g, "between")[2][2] == 3 and feature(g, "between")[0][0] == 10
+    assert [r[0] for r in feature(g, "row-count")] == [0, 3, 2, 3]
+    assert feature(g, "col-count")[0] == [0, 3, 2, 3]
+    assert feature(g, "opposite")[0][0] == 3 and feature(g, "opposite")[3][3] == 0
 
 
 def test_when_cell_recolours_by_colour_and_features() -> None:
@@ -127,3 +131,29 @@ def test_learning_keeps_what_was_searched_not_the_deduced_step() -> None:
     assert str(_searched(program)) == "(lambda (flip-h $0))"
     kept = parse("(lambda (recolor red blue (flip-h $0)))")  # a searchable step stays
     assert _searched(kept) == kept
+
+
+def test_a_tiling_of_turned_copies_is_deduced_and_runs() -> None:
+    program = parse("(lambda (vconcat (hconcat $0 (rot90 $0)) (hconcat (blank $0) "
+                    "(flip-anti $0))))")
+    xs = [[[1, 2], [3, 4]], [[5, 0], [0, 6]], [[7, 7], [0, 8]]]
+    ys = [run(program, [x]) for x in xs]
+    step = tiling(tuple(map(grid_of, xs)), tuple(map(grid_of, ys)))
+    assert step == program
+    assert tiling((grid_of(xs[0]),), (grid_of(xs[0]),)) is None  # no copies: no tiling
+    # a block that is no symmetry of its value (here in the second pair only): no tiling
+    ys[1][0][0] = 9
+    assert tiling(tuple(map(grid_of, xs)), tuple(map(grid_of, ys))) is None
+    wide = [[[1, 2, 3]], [[4, 5, 6]]]  # 1x3 grids: rot90 would change the block's shape
+    assert str(tiling(tuple(map(grid_of, wide)), tuple(grid_of([r + r[::-1] for r in g])
+                                                          for g in wide))) == \
+        "(lambda (hconcat $0 (flip-h $0)))"
+
+
+@pytest.mark.parametrize("task_id", ["46442a0e", "8d5021e8"])
+def test_the_search_closes_real_tasks_by_a_tiling(task_id: str) -> None:
+    task = {t.name: t for t in load_split("training")}[task_id]
+    grammar = tailor(arc_grammar(None), task)
+    result = EnumerativeSearcher().search(task, grammar, SearchBudget(timeout=30, top_k=1))
+    assert result.solved and "vconcat" in str(result.best.program)  # type: ignore[union-attr]
+    assert result.tried < 200 and solved(task, of_result(task, result))

@@ -100,6 +100,13 @@ def features(g: Grid) -> Array:
     out[_INDEX["row-mod3"]], out[_INDEX["col-mod3"]] = rows % 3, cols % 3
     out[_INDEX["enclosed"]] = _enclosed(cells)
     out[_INDEX["blob-size"]] = _object_size(cells)
+    left, right = out[_INDEX["ray-left"]], out[_INDEX["ray-right"]]
+    up, down = out[_INDEX["ray-up"]], out[_INDEX["ray-down"]]
+    out[_INDEX["between"]] = np.where((left == right) & (left != NONE), left,
+                                      np.where(up == down, up, NONE))
+    out[_INDEX["row-count"]] = (cells != 0).sum(axis=1, keepdims=True)
+    out[_INDEX["col-count"]] = (cells != 0).sum(axis=0, keepdims=True)
+    out[_INDEX["opposite"]] = cells[::-1, ::-1]
     out.setflags(write=False)
     return out
 

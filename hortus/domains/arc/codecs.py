@@ -42,12 +42,12 @@ class GridCodec(Codec):
 
     def close(self, values: tuple[Any, ...], targets: tuple[Any, ...], t: TCon, rank: int
               ) -> Program | None:
-        """The colour map that turns every value into its target, as recolourings; for the
-        first :data:`CELL_RULES` programs, else the per-cell rule that does (milliseconds
-        each)."""
-        from hortus.domains.arc.deduce import cell_rule, color_map
+        """The colour map that turns every value into its target, as recolourings, or the
+        tiling of turned copies that does; for the first :data:`CELL_RULES` programs, else
+        the per-cell rule that does (milliseconds each)."""
+        from hortus.domains.arc.deduce import cell_rule, color_map, tiling
 
-        step = color_map(values, targets)
+        step = color_map(values, targets) or tiling(values, targets)
         if step is None and rank < CELL_RULES:
             step = cell_rule(values, targets)
         return step

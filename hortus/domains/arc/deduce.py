@@ -77,3 +77,59 @@ def cell_rule(values: tuple[Any, ...], targets: tuple[Any, ...]) -> Program | No
         text = (f"(when-cell {FEATURES[f]} {a} {FEATURES[g]} {b} {COLOR_NAMES[c]} "
                 f"{COLOR_NAMES[d]} $0 {text})")
     return parse(f"(lambda {text})")
+
+
+# the symmetries a block of a tiling may be, cheapest first (numpy, as ops.py computes them)
+_SYMMETRIES: tuple[tuple[str, Any], ...] = (
+    ("", lambda a: a), ("flip-h", lambda a: a[:, ::-1]), ("flip-v", lambda a: a[::-1]),
+    ("rot180", lambda a: a[::-1, ::-1]), ("rot90", lambda a: np.rot90(a, -1)),
+    ("rot270", lambda a: np.rot90(a, 1)), ("transpose", lambda a: a.T),
+    ("flip-anti", lambda a: np.rot90(a, 2).T), ("blank", np.zeros_like),
+)
+
+
+def tiling(values: tuple[Any, ...], targets: tuple[Any, ...]) -> Program | None:
+    """``(lambda ...)`` laying out copies of each of ``values`` (grids), each block turned or
+    mirrored the same way for every example (or blank), into its target: an ``n x m`` block
+    grid of ``vconcat``/``hconcat``; else None."""
+    h, w = values[0].shape
+    rows, cols = targets[0].shape
+    if rows % h or cols % w or (rows, cols) == (h, w):
+        return None
+    n, m = rows // h, cols // w
+    for v, y in zip(values, targets, strict=True):
+        if y.shape != (n * v.shape[0], m * v.shape[1]):
+            return None
+    blocks: list[list[str]] = []
+    for i in range(n):
+        row = []
+        for j in range(m):
+            name = _block(values, targets, i, j)
+            if name is None:
+                return None
+            row.append(f"({name} $0)" if name else "$0")
+        blocks.append(row)
+    text = _joined("vconcat", [_joined("hconcat", row) for row in blocks])
+    return parse(f"(lambda {text})")
+
+
+def _block(values: tuple[Any, ...], targets: tuple[Any, ...], i: int, j: int) -> str | None:
+    """The symmetry that block ``(i, j)`` of every target is of its value ("" the identity)."""
+    for name, turn in _SYMMETRIES:
+        for v, y in zip(values, targets, strict=True):
+            h, w = v.shape
+            want = y.cells[i * h:(i + 1) * h, j * w:(j + 1) * w]
+            got = turn(v.cells)
+            if got.shape != want.shape or not np.array_equal(got, want):
+                break
+        else:
+            return name
+    return None
+
+
+def _joined(op: str, parts: list[str]) -> str:
+    """``(op a (op b c))`` of ``parts``; the one part alone."""
+    text = parts[-1]
+    for part in reversed(parts[:-1]):
+        text = f"({op} {part} {text})"
+    return text

@@ -24,7 +24,11 @@ features (:data:`FEATURES`, computed in :mod:`.cells`) are small ints per cell:
 - ``row-mod2``, ``col-mod2``, ``row-mod3``, ``col-mod3``: the row (column) index modulo 2 (3);
 - ``enclosed``: 1 for a background cell that cannot reach the border through background;
 - ``blob-size``: the cells of the cell's 8-connected non-background object (0 for
-  background; 20 for 20 or more).
+  background; 20 for 20 or more);
+- ``between``: the colour of the first non-background cells on both sides of it in its row,
+  when they have one colour, else in its column (10: neither);
+- ``row-count``, ``col-count``: the non-background cells of its row (column);
+- ``opposite``: the colour of the cell half a turn away (mirrored through the centre).
 """
 
 from __future__ import annotations
@@ -37,7 +41,8 @@ from hortus.lang.primitives import prim
 FEATURES = ("anywhere", "neighbours4", "neighbours8", "colors4", "colors8", "above", "below",
             "left", "right", "above-left", "above-right", "below-left", "below-right",
             "ray-up", "ray-down", "ray-left", "ray-right", "row-has", "col-has", "row-mod2",
-            "col-mod2", "row-mod3", "col-mod3", "enclosed", "blob-size")
+            "col-mod2", "row-mod3", "col-mod3", "enclosed", "blob-size", "between", "row-count",
+            "col-count", "opposite")
 
 
 def _when_cell(*args: Any) -> Any:

@@ -54,6 +54,8 @@ def test_features_of_a_small_grid() -> None:
     assert [r[0] for r in feature(g, "row-count")] == [0, 3, 2, 3]
     assert feature(g, "col-count")[0] == [0, 3, 2, 3]
     assert feature(g, "opposite")[0][0] == 3 and feature(g, "opposite")[3][3] == 0
+    assert [r[0] for r in feature(g, "row-color")] == [10, 3, 3, 3]
+    assert feature([[1, 0], [2, 2]], "col-color") == [[11, 2], [11, 2]]
 
 
 def test_when_cell_recolours_by_colour_and_features() -> None:

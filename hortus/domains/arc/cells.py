@@ -23,6 +23,8 @@ from hortus.lang.runtime import EvalError, charge
 Array = np.ndarray[Any, Any]
 OUTSIDE = 10  # a neighbour past the border; a ray that meets nothing
 NONE = 10
+MIXED = 11  # a row or column of several colours
+COLORS = 10
 BIG = 20  # object sizes are capped here
 _INDEX = {name: k for k, name in enumerate(FEATURES)}
 # (row, column) steps of the eight neighbours, in FEATURES order from "above"
@@ -73,6 +75,16 @@ def _object_size(cells: Array) -> Array:
     return np.minimum(sizes[labels], BIG).astype(np.int16)
 
 
+def _line_color(cells: Array, axis: int) -> Array:
+    """Each row's (axis 1) or column's (axis 0) one non-background colour, NONE for none,
+    MIXED for several."""
+    filled = cells != 0
+    top = np.where(filled, cells, -1).max(axis=axis, keepdims=True)
+    bottom = np.where(filled, cells, COLORS).min(axis=axis, keepdims=True)
+    one = np.where(top == bottom, top, MIXED)
+    return np.where(filled.any(axis=axis, keepdims=True), one, NONE)
+
+
 @lru_cache(maxsize=512)
 def features(g: Grid) -> Array:
     """Every feature of every cell of ``g``: int16, shape ``(len(FEATURES), h, w)``."""
@@ -107,6 +119,8 @@ def features(g: Grid) -> Array:
     out[_INDEX["row-count"]] = (cells != 0).sum(axis=1, keepdims=True)
     out[_INDEX["col-count"]] = (cells != 0).sum(axis=0, keepdims=True)
     out[_INDEX["opposite"]] = cells[::-1, ::-1]
+    out[_INDEX["row-color"]] = _line_color(cells, 1)
+    out[_INDEX["col-color"]] = _line_color(cells, 0)
     out.setflags(write=False)
     return out
 
@@ -126,8 +140,6 @@ def when_cell(f: int, a: int, g: int, b: int, c: int, d: int, src: Grid, dst: Gr
 
 # ---------------------------------------------------------------- deduction
 
-# key = colour * SPAN**2 + first feature * SPAN + second feature; features stay below SPAN
-SPAN = 1 << 11
 _PAIRS = [(k, 0) for k in range(1, len(FEATURES))] + list(combinations(range(1, len(FEATURES)),
                                                                         2))
 Rule = tuple[int, int, dict[tuple[int, int, int], int]]  # features f, g; (c, a, b) -> d
@@ -140,38 +152,49 @@ def deduce(values: tuple[Grid, ...], targets: tuple[Grid, ...]) -> Rule | None:
     if len(values) < 2 or any(v.shape != t.shape for v, t in zip(values, targets,
                                                                    strict=True)):
         return None
-    tables = [features(v).reshape(len(FEATURES), -1) for v in values]
     colours = [v.cells.ravel().astype(np.int64) for v in values]
     outputs = [t.cells.ravel().astype(np.int64) for t in targets]
     if all(np.array_equal(c, y) for c, y in zip(colours, outputs, strict=True)):
         return None
     every_c, every_y = np.concatenate(colours), np.concatenate(outputs)
-    every = np.concatenate(tables, axis=1).astype(np.int64)
-    if not _consistent(_finest(every, every_c), every_y):
+    every = np.concatenate([features(v).reshape(len(FEATURES), -1) for v in values], axis=1)
+    # each feature's values as small codes 0..n-1, so that a pair's key stays small
+    codes = [np.unique(row, return_inverse=True)[1].ravel() for row in every]
+    sizes = [int(c.max()) + 1 for c in codes]
+    if not _consistent(_hashed(every_c, codes), every_y):
         return None  # not even all features together decide the new colour
     for f, g in _PAIRS:
-        keys = (every_c * SPAN + every[f]) * SPAN + every[g]
+        keys = (every_c * sizes[f] + codes[f]) * sizes[g] + codes[g]
         if not _consistent(keys, every_y) or not _loo(keys, every_c, every_y, colours):
             continue
         changed = every_c != every_y
-        table: dict[tuple[int, int, int], int] = {}
-        for key, y in zip(keys[changed].tolist(), every_y[changed].tolist(), strict=True):
-            table[(key // SPAN // SPAN, key // SPAN % SPAN, key % SPAN)] = y
+        table = {(int(c), int(a), int(b)): int(y) for c, a, b, y in zip(
+            every_c[changed], every[f][changed], every[g][changed], every_y[changed],
+            strict=True)}
         return f, g, table
     return None
 
 
-def _finest(every: Array, colours: Array) -> Array:
-    """One int per distinct (colour, all features) of the cells."""
-    rows = np.concatenate([colours[None, :], every], axis=0).T
-    _, codes = np.unique(rows, axis=0, return_inverse=True)
-    return np.asarray(codes).ravel()
+_MIX = np.random.default_rng(0).integers(1, 1 << 62, size=len(FEATURES) + 1) | 1
+
+
+def _hashed(colours: Array, codes: list[Array]) -> Array:
+    """One small int per (colour, all features) of the cells, by way of a hash (a collision
+    can only make a rule look inconsistent: none is then deduced, never a wrong one)."""
+    with np.errstate(over="ignore"):
+        key = colours * _MIX[-1]
+        for code, mix in zip(codes, _MIX, strict=False):
+            key = key + code * mix  # wraps around: a linear hash modulo 2**64
+    small: Array = np.unique(key, return_inverse=True)[1].ravel()
+    return small
 
 
 def _consistent(keys: Array, ys: Array) -> bool:
-    """Does each key go to one colour?"""
-    pairs = np.unique(keys * 16 + ys)
-    return len(np.unique(pairs // 16)) == len(pairs)
+    """Does each key (a small int) go to one colour? (Each key's slot takes one of its
+    cells' colours; a key with two colours then disagrees with one of its cells.)"""
+    slot = np.empty(int(keys.max()) + 1, dtype=ys.dtype)
+    slot[keys] = ys
+    return bool((slot[keys] == ys).all())
 
 
 def _loo(keys: Array, colours: Array, ys: Array, per: list[Array]) -> bool:

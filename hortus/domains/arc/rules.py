@@ -28,7 +28,9 @@ features (:data:`FEATURES`, computed in :mod:`.cells`) are small ints per cell:
 - ``between``: the colour of the first non-background cells on both sides of it in its row,
   when they have one colour, else in its column (10: neither);
 - ``row-count``, ``col-count``: the non-background cells of its row (column);
-- ``opposite``: the colour of the cell half a turn away (mirrored through the centre).
+- ``opposite``: the colour of the cell half a turn away (mirrored through the centre);
+- ``row-color``, ``col-color``: the colour of the non-background cells of its row (column)
+  when they have one (10: none; 11: several).
 """
 
 from __future__ import annotations
@@ -42,7 +44,7 @@ FEATURES = ("anywhere", "neighbours4", "neighbours8", "colors4", "colors8", "abo
             "left", "right", "above-left", "above-right", "below-left", "below-right",
             "ray-up", "ray-down", "ray-left", "ray-right", "row-has", "col-has", "row-mod2",
             "col-mod2", "row-mod3", "col-mod3", "enclosed", "blob-size", "between", "row-count",
-            "col-count", "opposite")
+            "col-count", "opposite", "row-color", "col-color")
 
 
 def _when_cell(*args: Any) -> Any:

@@ -5,7 +5,8 @@ shape ``(len(FEATURES), h, w)``, cached per grid); :func:`deduce` finds the simp
 (one feature, then two, in :data:`~.rules.FEATURES` order) whose table from (colour,
 features) to new colour is consistent on the examples *and* predicts each example from the
 others (leave one out): a table that only memorises its examples fails that. Measured on
-ARC-AGI-1 training, per-cell rules so checked are right on the test grid 27 times in 29.
+ARC-AGI-1 training, rules on the input so checked are right on the test grids of 35 tasks
+of the 37 they fit (without leave one out, the first consistent rule: 33 of 67).
 """
 
 from __future__ import annotations
@@ -130,7 +131,7 @@ def when_cell(f: int, a: int, g: int, b: int, c: int, d: int, src: Grid, dst: Gr
     feature ``g`` to ``b``, recoloured ``d``."""
     if src.shape != dst.shape:
         raise EvalError(f"when-cell: the grids differ in size ({src.shape} and {dst.shape})")
-    charge(4 * src.size)
+    charge(4 * src.size)  # three feature planes read, one written (features: once a grid)
     table = features(src)
     where = (src.cells == c) & (table[f] == a) & (table[g] == b)
     out = np.array(dst.cells)

@@ -376,8 +376,10 @@ def test_a_search_without_a_fit_answers_its_nearest_program() -> None:
     assert str(result.guess.program) == "(lambda (rot180 $0))"
     assert 0 < result.stats["guess_distance"] < 0.2
     assert result.to_json()["guess"] == "(lambda (rot180 $0))"
-    [attempt] = of_result(task, result)
-    assert attempt.outputs == ([[2, 0], [0, 1]],)
+    # the nearest program is the first attempt; a second guess with another output may follow
+    # (how many programs 2 s reach depends on the machine's load)
+    attempt, *others = of_result(task, result)
+    assert attempt.outputs == ([[2, 0], [0, 1]],) and len(others) <= 1
     lists = Task.from_examples([([1, 2], [9])], name="hard")  # lists: no graded distance
     assert EnumerativeSearcher().search(lists, grammar, SearchBudget(
         timeout=1.0, max_programs=500)).guess is None

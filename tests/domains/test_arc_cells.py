@@ -104,6 +104,29 @@ def test_a_rule_is_deduced_only_when_each_example_follows_from_the_others() -> N
     assert cell_rule(tuple(map(grid_of, xs)), tuple(map(grid_of, xs))) is None
 
 
+_grids = st.integers(1, 6).flatmap(lambda h: st.integers(1, 6).flatmap(
+    lambda w: st.lists(st.lists(st.integers(0, 4), min_size=w, max_size=w),
+                       min_size=h, max_size=h)))
+
+
+@settings(max_examples=60, deadline=None)
+@given(pairs=st.lists(_grids.flatmap(lambda g: st.tuples(st.just(g), st.lists(
+    st.lists(st.integers(0, 4), min_size=len(g[0]), max_size=len(g[0])),
+    min_size=len(g), max_size=len(g)))), min_size=2, max_size=4), recolour=st.booleans())
+def test_a_deduced_rule_gives_every_target(pairs: list[tuple[Any, Any]],
+                                           recolour: bool) -> None:
+    """Whatever the grids, a rule deduced from them turns each into its target; targets that
+    follow a real rule (here: colour 1 with a coloured neighbour becomes 2) get one."""
+    if recolour:  # a rule to find: targets made from the inputs
+        step = parse("(lambda (when-cell neighbours4 1 anywhere 0 blue red $0 $0))")
+        pairs = [(x, run(step, [x])) for x, _ in pairs]
+    xs, ys = tuple(grid_of(x) for x, _ in pairs), tuple(grid_of(y) for _, y in pairs)
+    rule = cell_rule(xs, ys)
+    if rule is not None:
+        for x, y in pairs:
+            assert run(rule, [x]) == y
+
+
 def test_deduced_primitives_run_but_are_never_searched() -> None:
     names = {p.name for p in PRIMITIVES}
     assert names == deduced_names() and "when-cell" in names

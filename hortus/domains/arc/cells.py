@@ -193,6 +193,8 @@ def _hashed(colours: Array, codes: list[Array]) -> Array:
 def _consistent(keys: Array, ys: Array) -> bool:
     """Does each key (a small int) go to one colour? (Each key's slot takes one of its
     cells' colours; a key with two colours then disagrees with one of its cells.)"""
+    if int(keys.max()) >= 1 << 20:  # many distinct colour sets: compress, keep slots few
+        keys = np.unique(keys, return_inverse=True)[1].ravel()
     slot = np.empty(int(keys.max()) + 1, dtype=ys.dtype)
     slot[keys] = ys
     return bool((slot[keys] == ys).all())

@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from hortus.domains.arc.ops import _enclosed, _last_seen
 from hortus.domains.arc.rules import FEATURES
 from hortus.domains.arc.values import Grid
 from hortus.lang.runtime import EvalError, charge
@@ -47,24 +48,12 @@ def _neighbour(cells: Array, dr: int, dc: int) -> Array:
 
 
 def _ray_from_left(cells: Array) -> Array:
-    """Each cell's nearest non-background cell to its left, strictly: its colour (NONE)."""
-    h, w = cells.shape
-    cols = np.where(cells != 0, np.arange(w)[None, :], -1)
-    last = np.maximum.accumulate(cols, axis=1)  # the nearest at or left of each cell
-    before = np.full((h, w), -1, dtype=last.dtype)
-    before[:, 1:] = last[:, :-1]
-    picked = np.take_along_axis(cells.astype(np.int16), np.maximum(before, 0), axis=1)
-    return np.where(before >= 0, picked, NONE).astype(np.int16)
-
-
-def _enclosed(cells: Array) -> Array:
-    from scipy import ndimage
-
-    background = cells == 0
-    labels: Array = ndimage.label(background)[0]
-    border = np.unique(np.concatenate([labels[0], labels[-1], labels[:, 0], labels[:, -1]]))
-    inside: Array = background & ~np.isin(labels, border)
-    return inside.astype(np.int16)
+    """Each cell's nearest non-background cell to its left, strictly: its colour (NONE):
+    :func:`.ops._last_seen` (at or left of each cell) one column on."""
+    seen = _last_seen(cells)
+    out = np.full(cells.shape, NONE, dtype=np.int16)
+    out[:, 1:] = np.where(seen[:, :-1] != 0, seen[:, :-1], NONE)
+    return out
 
 
 def _object_size(cells: Array) -> Array:
@@ -111,7 +100,7 @@ def features(g: Grid) -> Array:
     rows, cols = np.indices((h, w))
     out[_INDEX["row-mod2"]], out[_INDEX["col-mod2"]] = rows % 2, cols % 2
     out[_INDEX["row-mod3"]], out[_INDEX["col-mod3"]] = rows % 3, cols % 3
-    out[_INDEX["enclosed"]] = _enclosed(cells)
+    out[_INDEX["enclosed"]] = _enclosed(g)
     out[_INDEX["blob-size"]] = _object_size(cells)
     left, right = out[_INDEX["ray-left"]], out[_INDEX["ray-right"]]
     up, down = out[_INDEX["ray-up"]], out[_INDEX["ray-down"]]
